@@ -1,0 +1,1 @@
+"""Harbor's rasa-sdk actions: one module per feature, each a thin layer over ``bot``."""

@@ -1,0 +1,64 @@
+"""Country names people type, mapped to the ISO codes Harbor's resource directory uses."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional, Pattern, Tuple
+
+# Longer names first matters only for readability: the regex prefers the longest match.
+COUNTRY_NAMES: dict[str, str] = {
+    "united states": "US", "united states of america": "US", "usa": "US", "u.s.a": "US",
+    "u.s.": "US", "america": "US", "the states": "US",
+    "canada": "CA",
+    "united kingdom": "GB", "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB",
+    "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB",
+    "ireland": "IE", "republic of ireland": "IE", "eire": "IE",
+    "australia": "AU",
+    "new zealand": "NZ", "nz": "NZ", "aotearoa": "NZ",
+    "germany": "DE", "deutschland": "DE",
+    "france": "FR",
+    "india": "IN",
+}
+
+# Countries without a local entry in the directory: the answer falls back to findahelpline.com.
+OTHER_COUNTRIES = (
+    "spain", "italy", "portugal", "netherlands", "belgium", "switzerland", "austria", "sweden",
+    "norway", "denmark", "finland", "poland", "greece", "turkey", "mexico", "brazil",
+    "argentina", "colombia", "chile", "peru", "south africa", "nigeria", "kenya", "egypt",
+    "japan", "china", "korea", "south korea", "philippines", "indonesia", "malaysia",
+    "singapore", "thailand", "vietnam", "pakistan", "bangladesh", "israel", "russia",
+    "ukraine", "romania", "hungary", "czech republic", "czechia", "another country",
+    "somewhere else", "elsewhere",
+)
+
+# "US" is also the pronoun "us": only the capitalised form counts.
+_CAPITAL_US = re.compile(r"(?<![A-Za-z])(US|U\.S)(?![A-Za-z])")
+
+
+@lru_cache(maxsize=1)
+def _name_pattern() -> Pattern[str]:
+    names = {**COUNTRY_NAMES, **{name: "OTHER" for name in OTHER_COUNTRIES}}
+    alternatives = sorted(names, key=len, reverse=True)
+    body = "|".join(re.escape(name) for name in alternatives)
+    return re.compile(rf"(?<![a-z])({body})(?![a-z])", re.IGNORECASE)
+
+
+def find_country(text: str) -> Optional[Tuple[str, int, int]]:
+    """Returns ``(code, start, end)`` for the first country named in ``text``, or None.
+
+    Args:
+        text: A user message.
+
+    Returns:
+        The ISO code (``OTHER`` for countries without local resources) and the span.
+    """
+    match = _name_pattern().search(text)
+    capital_us = _CAPITAL_US.search(text)
+    if capital_us and (match is None or capital_us.start() < match.start()):
+        return "US", capital_us.start(), capital_us.end()
+    if match is None:
+        return None
+    name = match.group(1).lower()
+    code = COUNTRY_NAMES.get(name, "OTHER")
+    return code, match.start(), match.end()

@@ -1,0 +1,54 @@
+"""Rasa component that turns a 0–10 rating in free text into a ``number`` entity."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.numbers import find_rating
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class NumberExtractor(GraphComponent):
+    """Adds a ``number`` entity with an int value, so "like a 7" fills a 0–10 slot."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "NumberExtractor":
+        """Creates the component (it has no state)."""
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds the entity to every message that holds a 0–10 number."""
+        for message in messages:
+            found = find_rating(message.get(TEXT) or "")
+            if found is None:
+                continue
+            value, start, end = found
+            entity = {
+                "entity": "number",
+                "value": value,
+                "start": start,
+                "end": end,
+                "confidence": 1.0,
+                "extractor": "NumberExtractor",
+            }
+            message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: Any) -> Any:
+        """Leaves training data alone: the entity is rule-based."""
+        return training_data

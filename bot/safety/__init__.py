@@ -1,0 +1,1 @@
+"""Harbor: bot/safety."""

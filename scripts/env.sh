@@ -1,0 +1,21 @@
+# Sourced by the serve/run/test scripts: safe local defaults for every setting.
+# Override any of them in the environment (see docs/configuration.md).
+export ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+export RASA_PORT="${RASA_PORT:-5005}"
+export WEB_PORT="${WEB_PORT:-8080}"
+export HARBOR_HOST="${HARBOR_HOST:-127.0.0.1}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTIONS_PORT}/webhook}"
+export DATABASE_URL="${DATABASE_URL:-sqlite:///var/harbor.db}"
+export LOCK_STORE_URL="${LOCK_STORE_URL:-}"
+export HARBOR_WEB_ORIGIN="${HARBOR_WEB_ORIGIN:-http://127.0.0.1:${WEB_PORT}}"
+export HARBOR_API_TOKEN="${HARBOR_API_TOKEN:-}"
+export TELEGRAM_TOKEN="${TELEGRAM_TOKEN:-}"
+export TELEGRAM_BOT_NAME="${TELEGRAM_BOT_NAME:-}"
+export TELEGRAM_WEBHOOK_URL="${TELEGRAM_WEBHOOK_URL:-}"
+export TELEGRAM_SECRET_TOKEN="${TELEGRAM_SECRET_TOKEN:-}"
+export TELEGRAM_API_SERVER="${TELEGRAM_API_SERVER:-https://api.telegram.org}"
+# TensorFlow and Rasa are chatty; keep logs to what an operator needs.
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export RASA_TELEMETRY_ENABLED=false
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+mkdir -p var

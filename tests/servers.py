@@ -1,0 +1,162 @@
+"""Starts real Harbor processes (Rasa server, action server) on free loopback ports for tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+LOG_DIR = ROOT / "tests" / "artifacts" / "logs"
+
+
+def free_port() -> int:
+    """Returns a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def newest_model() -> Optional[Path]:
+    """Returns the newest trained model in models/, if any."""
+    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def base_env(**overrides: str) -> Dict[str, str]:
+    """The environment a Harbor process gets in tests: local defaults plus ``overrides``."""
+    env = dict(os.environ)
+    env.update(
+        TF_CPP_MIN_LOG_LEVEL="3",
+        RASA_TELEMETRY_ENABLED="false",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        TELEGRAM_TOKEN=env.get("TELEGRAM_TOKEN", ""),
+        TELEGRAM_BOT_NAME=env.get("TELEGRAM_BOT_NAME", ""),
+        TELEGRAM_WEBHOOK_URL=env.get("TELEGRAM_WEBHOOK_URL", ""),
+        TELEGRAM_SECRET_TOKEN=env.get("TELEGRAM_SECRET_TOKEN", ""),
+        TELEGRAM_API_SERVER=env.get("TELEGRAM_API_SERVER", "http://127.0.0.1:9"),
+        LOCK_STORE_URL=env.get("LOCK_STORE_URL", ""),
+    )
+    env.update(overrides)
+    return env
+
+
+@dataclass
+class Process:
+    """A server process started for a test, with the URL it answers on."""
+
+    name: str
+    args: List[str]
+    env: Dict[str, str]
+    url: str
+    health_path: str
+    popen: Optional[subprocess.Popen] = field(default=None, repr=False)
+
+    def start(self, timeout: float = 180.0) -> "Process":
+        """Starts the process and waits until its health URL answers 200."""
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        log = open(LOG_DIR / f"{self.name}.log", "ab")  # noqa: SIM115 (closed with the process)
+        self.popen = subprocess.Popen(
+            self.args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.popen.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early; see {LOG_DIR / self.name}.log")
+            try:
+                if requests.get(self.url + self.health_path, timeout=2).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"{self.name} did not answer within {timeout} s")
+
+    def stop(self) -> None:
+        """Stops the process (and waits for it)."""
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        self.popen.terminate()
+        try:
+            self.popen.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait()
+
+    @property
+    def running(self) -> bool:
+        """Whether the process is alive."""
+        return self.popen is not None and self.popen.poll() is None
+
+
+def action_server(name: str = "actions", **env: str) -> Process:
+    """An action server on a free port (not started)."""
+    port = free_port()
+    return Process(
+        name=name,
+        args=[str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(port)],
+        env=base_env(**env),
+        url=f"http://127.0.0.1:{port}",
+        health_path="/health",
+    )
+
+
+def rasa_server(
+    model: Path, action_url: str, database_url: str, name: str = "rasa", **env: str
+) -> Process:
+    """A Rasa server with ``model`` on a free port (not started)."""
+    port = free_port()
+    args = [
+        str(VENV_BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
+        "--port", str(port), "--model", str(model), "--credentials", "credentials.yml",
+        "--endpoints", "endpoints.yml",
+    ]
+    return Process(
+        name=name,
+        args=args,
+        env=base_env(ACTION_ENDPOINT_URL=action_url, DATABASE_URL=database_url, **env),
+        url=f"http://127.0.0.1:{port}",
+        health_path="/status",
+    )
+
+
+class RestClient:
+    """Talks to a Rasa server over the REST channel, as a person's client would."""
+
+    def __init__(self, base_url: str) -> None:
+        """Remembers the server's base URL."""
+        self.base_url = base_url
+
+    def send(self, sender: str, message: str, timeout: float = 30.0) -> List[Dict[str, Any]]:
+        """Sends one message and returns the bot's replies."""
+        response = requests.post(
+            f"{self.base_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=timeout,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def texts(self, sender: str, message: str) -> str:
+        """Sends one message and returns the replies' text joined by newlines."""
+        return "\n".join(reply.get("text", "") for reply in self.send(sender, message))
+
+    def parse(self, text: str) -> Dict[str, Any]:
+        """Runs NLU only (``/model/parse``)."""
+        response = requests.post(f"{self.base_url}/model/parse", json={"text": text}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        """Returns the stored conversation for ``sender``."""
+        response = requests.get(f"{self.base_url}/conversations/{sender}/tracker", timeout=30)
+        response.raise_for_status()
+        return response.json()
