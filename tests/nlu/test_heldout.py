@@ -39,7 +39,7 @@ def test_heldout_accuracy(rest: RestClient, capsys: pytest.CaptureFixture) -> No
     predicted = [rest.parse(text)["intent"]["name"] for text, _ in examples]
     expected = [intent for _, intent in examples]
     report = classification_report(expected, predicted, zero_division=0, output_dict=True)
-    misses = [(t, e, p) for (t, e), p in zip(examples, predicted) if e != p]
+    misses = [(t, e, p) for (t, e), p in zip(examples, predicted, strict=True) if e != p]
     with capsys.disabled():
         print(f"\nHeld-out NLU: {len(examples)} examples, accuracy {report['accuracy']:.3f}, "
               f"macro-F1 {report['macro avg']['f1-score']:.3f}")
