@@ -1,0 +1,76 @@
+"""Keeps a person from meeting silence when the action server is down.
+
+Rasa 3.6 logs a failed custom action and carries on without a word to the user. Harbor's
+crisis answers never depend on the action server (they are domain responses), but every other
+turn that needs an action would go quiet. This component, placed in the NLU pipeline so it is
+loaded wherever the model is served, wraps ``RemoteAction.run`` once: when the action server
+cannot be reached, the person gets a short, kind line instead, and the next turn tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import BotUttered, Event
+from rasa.shared.exceptions import RasaException
+from rasa.shared.nlu.training_data.message import Message
+
+logger = logging.getLogger(__name__)
+
+OUTAGE_TEXT = (
+    "I'm having a little trouble on my side — give me a moment and try that again. "
+    "If you're not safe right now, type SOS."
+)
+_MARK = "_harbor_outage_guard"
+
+
+def install() -> None:
+    """Wraps ``RemoteAction.run`` so an unreachable action server yields a kind message."""
+    if getattr(RemoteAction.run, _MARK, False):
+        return
+    original = RemoteAction.run
+
+    async def run_with_fallback(self: RemoteAction, *args: Any, **kwargs: Any) -> List[Event]:
+        try:
+            return await original(self, *args, **kwargs)
+        except ActionExecutionRejection:
+            raise
+        except RasaException:
+            logger.error("Action %s failed; told the user to try again.", self.name())
+            return [BotUttered(text=OUTAGE_TEXT, metadata={"harbor_outage": True})]
+
+    setattr(run_with_fallback, _MARK, True)
+    RemoteAction.run = run_with_fallback  # type: ignore[method-assign]
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class ActionOutageGuard(GraphComponent):
+    """Installs the action-outage fallback when the model is loaded; changes no message."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ActionOutageGuard":
+        """Installs the fallback (once per process) and returns the component."""
+        install()
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Returns the messages unchanged."""
+        return messages
+
+    def process_training_data(self, training_data: Any) -> Any:
+        """Returns the training data unchanged."""
+        return training_data
