@@ -10,8 +10,9 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.numbers import find_rating
+from bot.nlu.ratings import find_rating
 
 
 @DefaultV1Recipe.register(
@@ -49,6 +50,6 @@ class NumberExtractor(GraphComponent):
             message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
         return messages
 
-    def process_training_data(self, training_data: Any) -> Any:
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Leaves training data alone: the entity is rule-based."""
         return training_data

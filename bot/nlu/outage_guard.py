@@ -20,6 +20,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,6 @@ class ActionOutageGuard(GraphComponent):
         """Returns the messages unchanged."""
         return messages
 
-    def process_training_data(self, training_data: Any) -> Any:
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Returns the training data unchanged."""
         return training_data

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.nlu.numbers import find_rating
+from bot.nlu.ratings import find_rating
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,54 @@
+"""Store settings, read from the environment on every call (never at import time)."""
+
+import os
+from typing import Optional
+
+DEFAULT_DATABASE_URL = "sqlite:///var/harbor.db"
+
+
+def database_url() -> str:
+    """Returns the database URL Harbor and Rasa's tracker store share.
+
+    ``postgres://`` (as some hosts spell it) is accepted and normalised, because
+    SQLAlchemy 1.4 only knows ``postgresql://``.
+    """
+    url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    return url
+
+
+def retention_days() -> Optional[int]:
+    """Returns ``HARBOR_RETENTION_DAYS`` as a positive int, or None when retention is off."""
+    raw = os.environ.get("HARBOR_RETENTION_DAYS", "").strip()
+    if not raw or raw.lower() in {"0", "off", "none", "false"}:
+        return None
+    days = int(raw)
+    if days < 1:
+        raise ValueError("HARBOR_RETENTION_DAYS must be a whole number of days >= 1")
+    return days
+
+
+def connect_timeout() -> int:
+    """Seconds to wait for a database connection before giving up (PostgreSQL)."""
+    return max(1, int(os.environ.get("HARBOR_DB_CONNECT_TIMEOUT", "3")))
+
+
+def retry_seconds() -> float:
+    """After a failed connection, how long to answer "unavailable" without retrying.
+
+    This keeps a conversation fast while the database is down: only one message in
+    this window pays the connection timeout.
+    """
+    return max(0.0, float(os.environ.get("HARBOR_DB_RETRY_SECONDS", "5")))
+
+
+def auto_migrate() -> bool:
+    """Whether the first use of a database upgrades its schema to the newest migration."""
+    return os.environ.get("HARBOR_AUTO_MIGRATE", "1").strip().lower() not in {"0", "false", "no"}
+
+
+def postgres_vacuum_mode() -> str:
+    """How to vacuum PostgreSQL tables after a deletion: ``plain``, ``full`` or ``off``."""
+    mode = os.environ.get("HARBOR_PG_VACUUM", "plain").strip().lower()
+    return mode if mode in {"plain", "full", "off"} else "plain"

@@ -1,0 +1,1 @@
+"""Alembic migrations for Harbor's store (see bot/store/migrate.py)."""

@@ -1,0 +1,263 @@
+"""Harbor's tables, as SQLAlchemy declarative models.
+
+Every table and column carries ``info``: either ``describe`` (a plain-words phrase used by
+:func:`bot.store.privacy.describe_storage`, so the answer to "what do you store?" is
+generated from what the schema really holds) or ``internal`` (keys and bookkeeping that
+say nothing about the person). A test fails when a column has neither.
+
+Message text is kept only where the person deliberately stored it: vault entries and
+their own reasons list. Everything else is numbers, short codes and timestamps.
+"""
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names, so Alembic's batch mode on SQLite can find them again.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+INTERNAL = {"internal": True}
+
+
+def utcnow() -> datetime:
+    """Returns the current time as an aware UTC datetime."""
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> str:
+    """Returns a fresh pseudonymous user id."""
+    return str(uuid.uuid4())
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC as a naive timestamp (portable to SQLite) and returns aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Harbor stores aware UTC times only")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+def _user_fk() -> Column:
+    return Column(
+        String(36),
+        ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+        info=INTERNAL,
+    )
+
+
+class User(Base):
+    """One person on one channel. Other tables refer to them by a random id only."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("channel", "channel_user_id"),
+        {"info": {"describe": "About you"}},
+    )
+
+    id = Column(String(36), primary_key=True, default=new_id, info=INTERNAL)
+    channel = Column(
+        String(32), nullable=False, info={"describe": "which app you use to talk to me"}
+    )
+    channel_user_id = Column(
+        String(255),
+        nullable=False,
+        info={"describe": "that app's id for this chat (so I know you next time)"},
+    )
+    country = Column(String(8), nullable=True, info={"describe": "your country (if you told me)"})
+    timezone = Column(
+        String(64), nullable=True, info={"describe": "your timezone (if you told me)"}
+    )
+    false_alarms = Column(
+        Integer,
+        nullable=False,
+        default=0,
+        info={"describe": "how often a safety check-in was a false alarm (just a number)"},
+    )
+    created_at = Column(
+        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when we first talked"}
+    )
+    last_seen_at = Column(
+        UTCDateTime,
+        nullable=False,
+        default=utcnow,
+        info={"describe": "when I last saved something for you"},
+    )
+
+
+class NoContact(Base):
+    """The running no-contact streak, one row per person."""
+
+    __tablename__ = "no_contact"
+    __table_args__ = {"info": {"describe": "Your no-contact record"}}
+
+    user_id = Column(
+        String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, info=INTERNAL
+    )
+    started_at = Column(
+        UTCDateTime, nullable=True, info={"describe": "when your current streak started"}
+    )
+    longest_days = Column(
+        Integer, nullable=False, default=0, info={"describe": "your longest streak in days"}
+    )
+    slips = Column(
+        Integer, nullable=False, default=0, info={"describe": "how many times you slipped"}
+    )
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow, info=INTERNAL)
+
+
+class Slip(Base):
+    """One slip (contact after no contact): when, and how long the streak had been."""
+
+    __tablename__ = "slips"
+    __table_args__ = {"info": {"describe": "Your slips"}}
+
+    id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
+    user_id = _user_fk()
+    slipped_at = Column(
+        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when each slip happened"}
+    )
+    streak_days = Column(
+        Integer, nullable=False, default=0, info={"describe": "how many days the streak had run"}
+    )
+
+
+class Craving(Base):
+    """One urge ridden out: how strong before and after, and what helped."""
+
+    __tablename__ = "cravings"
+    __table_args__ = {"info": {"describe": "Your craving log"}}
+
+    id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
+    user_id = _user_fk()
+    logged_at = Column(
+        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when it happened"}
+    )
+    intensity_before = Column(
+        Integer, nullable=False, info={"describe": "how strong the urge was (0-10)"}
+    )
+    tool = Column(
+        String(64), nullable=False, info={"describe": "which tool you used (e.g. urge surfing)"}
+    )
+    intensity_after = Column(
+        Integer, nullable=True, info={"describe": "how strong it was afterwards (0-10)"}
+    )
+
+
+class VaultEntry(Base):
+    """A message the person wrote here instead of sending it."""
+
+    __tablename__ = "vault_entries"
+    __table_args__ = {"info": {"describe": "Your vault"}}
+
+    id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
+    user_id = _user_fk()
+    text = Column(
+        Text, nullable=False, info={"describe": "the messages you wrote here instead of sending"}
+    )
+    created_at = Column(
+        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when you wrote them"}
+    )
+    revisit_after = Column(
+        UTCDateTime, nullable=False, info={"describe": "when I should offer them back to you"}
+    )
+    revisited_at = Column(
+        UTCDateTime, nullable=True, info={"describe": "when you looked at them again"}
+    )
+
+
+class ExerciseRecord(Base):
+    """An exercise done, and whether the person said it helped (their preferences)."""
+
+    __tablename__ = "exercise_log"
+    __table_args__ = {"info": {"describe": "Exercises"}}
+
+    id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
+    user_id = _user_fk()
+    exercise_id = Column(String(64), nullable=False, info={"describe": "which exercise you did"})
+    helped = Column(Boolean, nullable=True, info={"describe": "whether you said it helped"})
+    done_at = Column(
+        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when you did it"}
+    )
+
+
+class Reason(Base):
+    """One line of the person's own list of reasons for keeping no contact."""
+
+    __tablename__ = "reasons"
+    __table_args__ = {"info": {"describe": "Your reasons list"}}
+
+    id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
+    user_id = _user_fk()
+    text = Column(Text, nullable=False, info={"describe": "the reasons you wrote down"})
+    created_at = Column(
+        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when you added them"}
+    )
+
+
+# Tables holding a user's rows, children first: the order deletions run in.
+USER_TABLES = (
+    Slip.__table__,
+    Craving.__table__,
+    VaultEntry.__table__,
+    ExerciseRecord.__table__,
+    Reason.__table__,
+    NoContact.__table__,
+)
+
+# Rasa's conversation history. Rasa's SQLTrackerStore creates and owns this table; it is
+# described here (in its own MetaData, so Alembic leaves it alone) only so that export,
+# deletion and retention can reach it without importing Rasa.
+RASA_METADATA = MetaData()
+rasa_events = Table(
+    "events",
+    RASA_METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255), nullable=False, index=True),
+    Column("type_name", String(255), nullable=False),
+    Column("timestamp", Float),
+    Column("intent_name", String(255)),
+    Column("action_name", String(255)),
+    Column("data", Text),
+    info={
+        "describe": "Our conversation",
+        "columns": "every message you sent and every reply, with its time and what I "
+        "understood it to mean",
+    },
+)

@@ -1,0 +1,198 @@
+"""Privacy: what Harbor keeps (in words), export, deletion that really deletes, retention.
+
+:func:`describe_storage` is generated from the models' ``info`` (see
+:mod:`bot.store.models`), so adding a column without describing it fails a test rather
+than making the answer quietly wrong. :func:`erase` is the one deletion path: the
+"delete my data" action and :class:`bot.store.tracker_store.HarborTrackerStore` both
+use it.
+"""
+
+import logging
+from datetime import date, datetime, timedelta
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import Table, select, text
+
+from bot.store import config
+from bot.store.engine import autocommit_connection, is_sqlite, session_scope
+from bot.store.errors import StoreUnavailable
+from bot.store.identity import pseudonym
+from bot.store.models import USER_TABLES, Base, User, rasa_events, utcnow
+from bot.store.repositories import ConversationRepository, RetentionRepository, UserRepository
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMAT = "harbor-export/1"
+# The slot the "delete my data" action sets to True once everything is erased; when a
+# tracker carrying it is saved, HarborTrackerStore erases instead of saving.
+DELETION_SLOT = "data_deleted"
+
+
+# --- what we keep, in words ------------------------------------------------------------
+
+
+def _described_columns(table: Table) -> List[str]:
+    return [column.info["describe"] for column in table.columns if "describe" in column.info]
+
+
+def storage_sections() -> List[str]:
+    """One line per kind of data kept: a heading and its fields, read from the models."""
+    lines = [
+        f"• {table.info['describe']}: {'; '.join(_described_columns(table))}."
+        for table in Base.metadata.tables.values()
+    ]
+    lines.append(f"• {rasa_events.info['describe']}: {rasa_events.info['columns']}.")
+    return lines
+
+
+def describe_storage(retention_days: Optional[int] = None) -> str:
+    """Returns a plain answer to "what do you store, and who can read it?".
+
+    Args:
+        retention_days: The retention to mention; defaults to ``HARBOR_RETENTION_DAYS``.
+    """
+    if retention_days is None:
+        try:
+            retention_days = config.retention_days()
+        except ValueError:  # a mistyped setting must not cost the person their answer
+            retention_days = None
+    keep = (
+        f"Anything older than {retention_days} days is deleted automatically."
+        if retention_days
+        else "It stays until you ask me to delete it."
+    )
+    return "\n\n".join(
+        [
+            "Here's everything I keep, and nothing more:",
+            "\n".join(storage_sections()),
+            "Who can read it: the people who run this Harbor server. They can open its "
+            "database, which Harbor itself doesn't encrypt. No one else gets it from me: "
+            "nothing is sold, shared with advertisers or sent to other companies, and my logs "
+            "don't contain your messages. If you use Telegram, Telegram carries our messages "
+            "too, under its own rules.",
+            f'{keep} Say "export my data" for a copy, or "delete my data" to erase all of '
+            "it, our conversation included.",
+        ]
+    )
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (datetime, date)) else value
+
+
+def export(sender_id: str, url: Optional[str] = None) -> Dict[str, Any]:
+    """Returns everything stored for ``sender_id`` as a JSON-serialisable dict.
+
+    Every row of every Harbor table that belongs to the person (all columns; the
+    internal id appears once, as ``profile.id``) and the whole conversation as Rasa
+    stored it. Tables are read from the models, so a new table is exported too.
+    """
+    with session_scope(url) as session:
+        user = UserRepository(session).find(sender_id)
+        document: Dict[str, Any] = {
+            "format": EXPORT_FORMAT,
+            "exported_at": utcnow().isoformat(),
+            "sender_id": sender_id,
+            "profile": None,
+        }
+        for table in reversed(USER_TABLES):
+            document[table.name] = []
+        if user is not None:
+            users = User.__table__
+            row = session.execute(select(users).where(users.c.id == user.id)).one()
+            document["profile"] = {key: _plain(value) for key, value in row._mapping.items()}
+            for table in reversed(USER_TABLES):
+                query = select(table).where(table.c.user_id == user.id)
+                document[table.name] = [
+                    {key: _plain(value) for key, value in r._mapping.items() if key != "user_id"}
+                    for r in session.execute(query.order_by(*table.primary_key))
+                ]
+        document["conversation"] = ConversationRepository(session).events(sender_id)
+    return document
+
+
+# --- deletion and retention ------------------------------------------------------------
+
+
+def erase(sender_id: str, url: Optional[str] = None) -> bool:
+    """Deletes everything stored for ``sender_id``, in one transaction, then scrubs.
+
+    Harbor's rows (the user and everything keyed by their internal id) and every
+    conversation event Rasa stored for this sender id.
+
+    Returns:
+        True when there was something to delete.
+    """
+    with session_scope(url) as session:
+        users = UserRepository(session)
+        user = users.find(sender_id)
+        if user is not None:
+            users.delete(user)
+        events = ConversationRepository(session).delete(sender_id)
+    found = user is not None or events > 0
+    if found:
+        scrub_after_delete(url)
+    logger.info("Erased stored data for %s (anything found: %s)", pseudonym(sender_id), found)
+    return found
+
+
+def purge(days: int, url: Optional[str] = None) -> Dict[str, int]:
+    """Deletes Harbor rows and conversation events older than ``days`` days.
+
+    People not seen for that long go entirely. Events of a conversation's latest
+    session are kept while that conversation was active after the cutoff (see
+    :meth:`ConversationRepository.purge`).
+
+    Returns:
+        How many rows went, per table.
+    """
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError("days must be a whole number >= 1")
+    cutoff = utcnow() - timedelta(days=days)
+    with session_scope(url) as session:
+        counts = RetentionRepository(session).purge(cutoff)
+        counts["events"] = ConversationRepository(session).purge(cutoff)
+    if any(counts.values()):
+        scrub_after_delete(url)
+    logger.info("Retention (%d days) removed %s", days, counts)
+    return counts
+
+
+def scrub_after_delete(url: Optional[str] = None, tables: Optional[List[str]] = None) -> None:
+    """Makes deleted rows unrecoverable from the database files, as far as each engine allows.
+
+    SQLite: nothing to do here. Every connection runs with ``secure_delete=ON``, so the
+    delete itself overwrites the deleted content with zeros inside the file.
+
+    PostgreSQL: a DELETE only marks rows dead; their bytes stay in the table files until
+    vacuumed. ``HARBOR_PG_VACUUM=plain`` (default) runs VACUUM on the affected tables,
+    which prunes the dead rows so their space is reused; ``full`` runs VACUUM FULL,
+    which rewrites each table into a new file (stronger, but locks the table while it
+    runs); ``off`` leaves it to autovacuum. None of these reach write-ahead log segments,
+    replicas or backups: those keep the data until they rotate out (docs/privacy.md).
+    """
+    url = url or config.database_url()
+    if is_sqlite(url):
+        return
+    mode = config.postgres_vacuum_mode()
+    if mode == "off":
+        return
+    names = tables or [*Base.metadata.tables.keys(), rasa_events.name]
+    command = "VACUUM FULL" if mode == "full" else "VACUUM"
+    try:
+        with autocommit_connection(url) as connection:
+            existing = {
+                row[0]
+                for row in connection.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+                )
+            }
+            for name in names:
+                if name in existing:
+                    connection.execute(text(f'{command} "{name}"'))
+    except StoreUnavailable:
+        # The rows are deleted already; autovacuum will prune them. Say so in the log.
+        logger.warning("Deleted rows could not be vacuumed now; autovacuum will prune them")

@@ -1,0 +1,270 @@
+"""Rasa's conversation history in Harbor's database, with deletion that sticks.
+
+``endpoints.yml`` names ``bot.store.tracker_store.HarborTrackerStore``. Rasa builds it
+with ``host=<url or None>, domain=…, event_broker=…`` plus any extra keys from the
+endpoint config; the database is ``DATABASE_URL`` (the same one Harbor's store uses)
+unless ``url:`` is given there.
+
+Two things stock ``SQLTrackerStore`` can't do:
+
+* **Deletion from an action.** An action that deletes the conversation is undone a
+  moment later, when Rasa saves the in-memory tracker it still holds. So the
+  "delete my data" action returns ``SlotSet("data_deleted", True)``; when a tracker
+  carrying that marker is saved, this store erases the person's data
+  (:func:`bot.store.privacy.erase`) instead of writing anything. The marker is never
+  stored, and the next message starts a fresh conversation.
+* **A database that goes away.** Reads and writes that fail keep the conversation in
+  memory (the bot goes on answering) and write it out, in order and without
+  duplicates, once the database answers again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Text
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store import config, privacy
+from bot.store.engine import (
+    check_available,
+    ensure_schema,
+    get_engine,
+    report_failure,
+    report_success,
+)
+from bot.store.errors import StoreUnavailable
+from bot.store.identity import pseudonym
+from bot.store.privacy import DELETION_SLOT
+
+logger = logging.getLogger(__name__)
+
+# Conversations held in memory while the database is down; beyond this the oldest is
+# dropped (and logged) rather than letting memory grow without bound.
+MAX_PENDING = 10_000
+
+
+def deletion_requested(tracker: DialogueStateTracker) -> bool:
+    """True when the tracker carries the "erase this conversation" marker."""
+    return any(
+        isinstance(event, SlotSet) and event.key == DELETION_SLOT and event.value is True
+        for event in tracker.events
+    )
+
+
+class HarborTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore on Harbor's engine, with the deletion marker and an outage buffer."""
+
+    def __init__(
+        self,
+        domain: Optional[Domain] = None,
+        host: Optional[Text] = None,
+        event_broker: Optional[EventBroker] = None,
+        url: Optional[Text] = None,
+        **kwargs: Any,
+    ) -> None:
+        """Creates the store; never blocks on, or fails for, a database that is down.
+
+        Args:
+            domain: The assistant's domain (Rasa sets it again after loading a model).
+            host: A full database URL when given as the endpoint's ``url``.
+            event_broker: Optional broker for new events.
+            url: Database URL; default ``DATABASE_URL``.
+            kwargs: Other endpoint keys, ignored (SQLTrackerStore's dialect/db/… are
+                replaced by the URL).
+        """
+        # Deliberately not SQLTrackerStore.__init__: it builds its own engine and loops
+        # forever while the database is down. Harbor's engine has the SQLite pragmas
+        # (secure_delete, BEGIN IMMEDIATE) and the connect timeout.
+        TrackerStore.__init__(self, domain, event_broker, **kwargs)
+        self.url = url or (host if host and "://" in host else None) or config.database_url()
+        self.engine = get_engine(self.url)
+        self.sessionmaker = sessionmaker(bind=self.engine, future=True)
+        self._table_ready = False
+        # sender id -> events (as dicts) not yet written because the database was down
+        self._pending: Dict[str, List[Dict[str, Any]]] = {}
+        # senders whose in-memory tracker did not start from what the database holds
+        # (the read failed), so all of its events are new
+        self._detached: Set[str] = set()
+        # senders whose erase failed; nothing of theirs is written until it succeeds
+        self._erasures: Set[str] = set()
+        try:
+            ensure_schema(self.url)  # Harbor's own tables, on start
+            self._prepare()
+        except (StoreUnavailable, SQLAlchemyError) as error:
+            logger.warning(
+                "Database unavailable at start (%s); conversations stay in memory until it answers",
+                type(error).__name__,
+            )
+
+    # --- database access -------------------------------------------------------------
+
+    def _prepare(self) -> None:
+        """Fails fast while the database is known to be down; creates Rasa's table once."""
+        check_available(self.url)
+        if not self._table_ready:
+            try:
+                self.Base.metadata.create_all(self.engine)
+            except SQLAlchemyError as error:
+                raise report_failure(self.url, error) from error
+            self._table_ready = True
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
+        """Events not stored yet: all of them for a tracker that didn't come from the DB."""
+        if tracker.sender_id in self._detached:
+            return iter(list(tracker.events))
+        return super()._additional_events(session, tracker)
+
+    def _write(self, tracker: DialogueStateTracker) -> None:
+        """Appends the tracker's new events in one transaction."""
+        self._prepare()
+        written = 0
+        try:
+            with self.session_scope() as session:
+                for event in self._additional_events(session, tracker):
+                    written += 1
+                    data = event.as_dict()
+                    parse_data = data.get("parse_data") or {}
+                    session.add(
+                        self.SQLEvent(
+                            sender_id=tracker.sender_id,
+                            type_name=event.type_name,
+                            timestamp=data.get("timestamp"),
+                            intent_name=(parse_data.get("intent") or {}).get("name"),
+                            action_name=data.get("name"),
+                            data=json.dumps(data),
+                        )
+                    )
+                session.commit()
+        except SQLAlchemyError as error:
+            raise report_failure(self.url, error) from error
+        report_success(self.url)
+        if written:
+            # What is stored now is this tracker's history: count from here on.
+            self._detached.discard(tracker.sender_id)
+        self._pending.pop(tracker.sender_id, None)
+
+    # --- erasing ---------------------------------------------------------------------
+
+    def _erase(self, sender_id: str) -> bool:
+        """Erases everything of ``sender_id``; on failure remembers to retry. True if done."""
+        try:
+            check_available(self.url)
+            privacy.erase(sender_id, self.url)
+        except StoreUnavailable:
+            logger.warning(
+                "Could not erase %s yet; will retry before storing anything of theirs",
+                pseudonym(sender_id),
+            )
+            self._erasures.add(sender_id)
+            return False
+        self._erasures.discard(sender_id)
+        return True
+
+    def _erasure_settled(self, sender_id: str) -> bool:
+        """Retries erases that waited for the database; True unless this sender's still waits."""
+        for waiting in list(self._erasures):
+            if not self._erase(waiting):
+                break  # the database is still away; try again on the next operation
+        return sender_id not in self._erasures
+
+    # --- the outage buffer -----------------------------------------------------------
+
+    def _keep_in_memory(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        self._pending.pop(sender_id, None)
+        if len(self._pending) >= MAX_PENDING:
+            dropped = next(iter(self._pending))
+            self._pending.pop(dropped)
+            logger.error("Outage buffer full: dropped unsaved events of %s", pseudonym(dropped))
+        self._pending[sender_id] = [event.as_dict() for event in tracker.events]
+        logger.warning(
+            "Database unavailable: keeping %s's conversation in memory (%d waiting)",
+            pseudonym(sender_id),
+            len(self._pending),
+        )
+
+    def _from_memory(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        events = self._pending.get(sender_id)
+        if events is None:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+
+    def _flush(self, sender_id: str) -> bool:
+        """Writes a conversation held in memory; True when nothing is left waiting."""
+        tracker = self._from_memory(sender_id)
+        if tracker is None:
+            return True
+        try:
+            self._write(tracker)
+        except StoreUnavailable:
+            return False
+        logger.info("Wrote %s's conversation held during the outage", pseudonym(sender_id))
+        return True
+
+    # --- TrackerStore interface ------------------------------------------------------
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Stores new events; erases instead when the tracker carries the deletion marker."""
+        sender_id = tracker.sender_id
+        if deletion_requested(tracker):
+            # Nothing of this tracker may be written, now or after an outage.
+            self._pending.pop(sender_id, None)
+            self._detached.discard(sender_id)
+            self._erase(sender_id)
+            return
+        if self.event_broker is not None:
+            detached = sender_id in self._detached
+            await self.stream_events(tracker)  # reads the stored tracker to diff against
+            if detached:
+                self._detached.add(sender_id)
+        if not self._erasure_settled(sender_id):
+            self._detached.add(sender_id)
+            self._keep_in_memory(tracker)
+            return
+        try:
+            self._write(tracker)
+        except StoreUnavailable:
+            self._keep_in_memory(tracker)
+
+    async def _retrieve(
+        self, sender_id: Text, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        """Reads from the database; during an outage, from memory (or a fresh start)."""
+        if not self._erasure_settled(sender_id):
+            return self._from_memory(sender_id)
+        if sender_id in self._pending and not self._flush(sender_id):
+            return self._from_memory(sender_id)
+        try:
+            self._prepare()
+            tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        except (StoreUnavailable, SQLAlchemyError) as error:
+            if isinstance(error, SQLAlchemyError):
+                report_failure(self.url, error)
+            # Whatever this conversation becomes now did not start from the stored
+            # history, so all of its events are new when they are written later.
+            self._detached.add(sender_id)
+            return None
+        report_success(self.url)
+        # This tracker starts from the stored history again: count, don't append all.
+        self._detached.discard(sender_id)
+        return tracker
+
+    async def keys(self) -> Iterable[Text]:
+        """Sender ids with stored (or, during an outage, buffered) conversations."""
+        buffered = set(self._pending)
+        try:
+            self._prepare()
+            stored = set(await super().keys())
+        except (StoreUnavailable, SQLAlchemyError) as error:
+            if isinstance(error, SQLAlchemyError):
+                report_failure(self.url, error)
+            return sorted(buffered)
+        return sorted(stored | buffered)

@@ -1,0 +1,1 @@
+"""Tests of the rasa-sdk actions, one module per feature."""

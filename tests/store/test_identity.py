@@ -1,0 +1,40 @@
+"""Sender ids become (channel, channel user id); logs get pseudonyms, never the id."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.store.identity import pseudonym, split_sender_id
+
+
+@pytest.mark.parametrize(
+    ("sender_id", "expected"),
+    [
+        ("telegram:123456", ("telegram", "123456")),
+        ("TELEGRAM:42", ("telegram", "42")),
+        ("3f2a9c1e-web-session", ("web", "3f2a9c1e-web-session")),
+        ("rest:abc", ("rest", "abc")),
+        ("someone:else", ("web", "someone:else")),  # unknown prefix: the whole id is kept
+        ("telegram:", ("web", "telegram:")),
+    ],
+)
+def test_split_sender_id(sender_id: str, expected: tuple) -> None:
+    assert split_sender_id(sender_id) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 256])
+def test_bad_sender_ids_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        split_sender_id(bad)
+
+
+def test_pseudonym_is_stable_and_does_not_contain_the_id() -> None:
+    assert pseudonym("telegram:123456") == pseudonym("telegram:123456")
+    assert pseudonym("telegram:123456") != pseudonym("telegram:123457")
+    assert "123456" not in pseudonym("telegram:123456")
+
+
+def test_pseudonym_depends_on_the_salt(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = pseudonym("telegram:1")
+    monkeypatch.setenv("HARBOR_LOG_SALT", "another deployment")
+    assert pseudonym("telegram:1") != before

@@ -1,0 +1,110 @@
+"""What Harbor says it stores matches the schema; deletion leaves no readable trace in a
+SQLite file; PostgreSQL tables are vacuumed after a deletion."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.store import privacy, service
+from bot.store.engine import get_engine
+from bot.store.models import Base
+
+SECRET = "I would give anything to hear your voice tonight 7f3a"
+
+
+def test_the_answer_names_every_kind_of_data_and_every_field() -> None:
+    answer = privacy.describe_storage(retention_days=None)
+    for table in Base.metadata.tables.values():
+        assert table.info["describe"] in answer
+        for column in table.columns:
+            if "describe" in column.info:
+                assert column.info["describe"] in answer
+    assert "conversation" in answer.lower()
+
+
+def test_the_answer_says_who_can_read_it_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HARBOR_RETENTION_DAYS", raising=False)
+    answer = service.describe_storage()
+    assert "people who run this Harbor server" in answer
+    assert "doesn't encrypt" in answer
+    assert "Telegram" in answer
+    assert "until you ask me to delete it" in answer
+    assert "delete my data" in answer and "export my data" in answer
+
+
+def test_the_answer_mentions_retention_when_it_is_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "90")
+    assert "older than 90 days is deleted automatically" in service.describe_storage()
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "ninety")  # a typo costs nobody their answer
+    assert "Who can read it" in service.describe_storage()
+
+
+def test_bytes_check_would_find_text_deleted_without_secure_delete(tmp_path: Path) -> None:
+    """Control: a plain SQLite delete leaves the text in the file, so the check below bites."""
+    path = tmp_path / "plain.db"
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA secure_delete = OFF")
+    connection.execute("CREATE TABLE t (x TEXT)")
+    connection.executemany("INSERT INTO t VALUES (?)", [(SECRET,), ("other row",)])
+    connection.commit()
+    connection.execute("DELETE FROM t WHERE x = ?", (SECRET,))
+    connection.commit()
+    connection.close()
+    assert SECRET.encode() in path.read_bytes()
+
+
+def test_deleted_vault_text_is_gone_from_the_sqlite_file(sqlite_file_url: str) -> None:
+    path = Path(sqlite_file_url.removeprefix("sqlite:///"))
+    service.add_vault_entry("web-v", SECRET)
+    service.add_reason("web-v", SECRET + " reason")
+    service.add_vault_entry("web-w", "someone else's entry stays")
+    get_engine().dispose()  # make sure everything is on disk
+    assert SECRET.encode() in path.read_bytes()
+
+    assert service.delete_user("web-v")
+    get_engine().dispose()
+    data = path.read_bytes()
+    assert SECRET.encode() not in data
+    assert b"someone else's entry stays" in data
+
+
+@pytest.mark.postgres
+def test_postgres_tables_are_vacuumed_after_a_deletion(postgres_url: str) -> None:
+    service.add_vault_entry("web-pg", SECRET)
+
+    def vacuums() -> int:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT pg_stat_clear_snapshot()"))
+            return connection.execute(
+                text(
+                    "SELECT vacuum_count FROM pg_stat_user_tables "
+                    "WHERE relname = 'vault_entries' AND schemaname = current_schema()"
+                )
+            ).scalar()
+
+    before = vacuums()
+    assert service.delete_user("web-pg")
+    assert vacuums() > before
+
+
+@pytest.mark.postgres
+def test_vacuum_full_leaves_no_trace_in_the_postgres_table_file(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARBOR_PG_VACUUM", "full")
+    service.add_vault_entry("web-pg", SECRET)
+    service.add_vault_entry("web-pg-2", "stays here")
+    assert service.delete_user("web-pg")
+    # Reading the table's file needs a superuser, as on the CI machine (trust auth).
+    admin = create_engine(postgres_url, future=True, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("CHECKPOINT"))
+        path = connection.execute(text("SELECT pg_relation_filepath('vault_entries')")).scalar()
+        data = connection.execute(text("SELECT pg_read_binary_file(:p)"), {"p": path}).scalar()
+    admin.dispose()
+    assert b"stays here" in bytes(data)
+    assert SECRET.encode() not in bytes(data)

@@ -1,0 +1,234 @@
+"""HarborTrackerStore: built from endpoints.yml, keeps conversations across restarts, makes
+"delete my data" stick, and keeps the bot answering while the database is away."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import List
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.core.utils import AvailableEndpoints
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    SessionStarted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.engine import make_url
+
+from actions.privacy import ActionDeleteMyData
+from bot.store import StoreUnavailable, service
+from bot.store.engine import dispose_engines, get_engine
+from bot.store.tracker_store import HarborTrackerStore
+from tests.store.tcp_proxy import TcpProxy
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "I drove past her house again at 2am 91c4"
+VAULT_SECRET = "unsent: please just tell me why 5e7d"
+
+
+def _domain() -> Domain:
+    with warnings.catch_warnings():  # Rasa warns about slot auto-fill for any dict domain
+        warnings.simplefilter("ignore", UserWarning)
+        return Domain.from_dict(
+            {
+                "intents": ["greet", "affirm"],
+                "slots": {
+                    "data_deleted": {
+                        "type": "bool",
+                        "initial_value": False,
+                        "influence_conversation": True,
+                        "mappings": [{"type": "custom"}],
+                    }
+                },
+                "responses": {"utter_ok": [{"text": "ok"}]},
+            }
+        )
+
+
+DOMAIN = _domain()
+
+
+def user(text: str) -> UserUttered:
+    return UserUttered(text, {"name": "greet", "confidence": 1.0})
+
+
+async def turn(store: TrackerStore, sender: str, text: str) -> DialogueStateTracker:
+    """One turn the way Rasa's processor runs it: fetch, start a session if new, save."""
+    tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+    if not tracker.events:
+        tracker.update(ActionExecuted("action_session_start"))
+        tracker.update(SessionStarted())
+        tracker.update(ActionExecuted("action_listen"))
+    tracker.update(user(text))
+    tracker.update(BotUttered(f"reply to {text}"))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    return tracker
+
+
+def stored_texts(sender: str) -> List[str]:
+    return [e["text"] for e in service.export_user(sender)["conversation"] if e["event"] == "user"]
+
+
+def test_endpoints_yml_builds_a_harbor_store_on_database_url(
+    sqlite_file_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
+    endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
+    store = TrackerStore.create(endpoints.tracker_store, DOMAIN)
+    assert isinstance(store, HarborTrackerStore)
+    assert store.url == sqlite_file_url
+    assert store.engine is get_engine(sqlite_file_url)
+
+
+async def test_a_restart_keeps_the_conversation(sqlite_file_url: str) -> None:
+    await turn(HarborTrackerStore(DOMAIN), "web-r", "hello before the restart")
+    dispose_engines()  # as good as a new process
+
+    restarted = HarborTrackerStore(DOMAIN)
+    tracker = await restarted.retrieve("web-r")
+    assert tracker is not None
+    assert tracker.latest_message.text == "hello before the restart"
+    await turn(restarted, "web-r", "and after it")
+    assert stored_texts("web-r") == ["hello before the restart", "and after it"]
+    assert "web-r" in await restarted.keys()
+
+
+async def test_stock_store_puts_a_deleted_conversation_back(sqlite_file_url: str) -> None:
+    """Why the marker exists: Rasa saves the in-memory tracker after the action."""
+    store = HarborTrackerStore(DOMAIN)
+    tracker = await turn(store, "web-stock", SECRET)
+    service.delete_user("web-stock")  # what an action alone could do
+    await SQLTrackerStore.save(store, tracker)  # what stock Rasa does next
+    assert stored_texts("web-stock") == [SECRET]
+
+
+async def test_delete_my_data_really_deletes_from_the_sqlite_file(sqlite_file_url: str) -> None:
+    path = Path(make_url(sqlite_file_url).database)
+    sender = "telegram:4242"
+    store = HarborTrackerStore(DOMAIN)
+    await turn(store, sender, SECRET)
+    service.add_vault_entry(sender, VAULT_SECRET)
+    await turn(store, "web-bystander", "a bystander's words stay")
+
+    export = service.export_user(sender)
+    assert export["vault_entries"][0]["text"] == VAULT_SECRET
+    assert SECRET in [e.get("text") for e in export["conversation"]]
+    get_engine().dispose()
+    assert SECRET.encode() in path.read_bytes() and VAULT_SECRET.encode() in path.read_bytes()
+
+    # The turn in which the person confirms, as Rasa runs it: retrieve, the user's "yes",
+    # the custom action (its events applied to the tracker), the reply, then save.
+    tracker = await store.retrieve(sender)
+    tracker.update(UserUttered("yes", {"name": "affirm", "confidence": 1.0}))
+    sdk_tracker = Tracker(sender, {}, {"intent": {"name": "affirm"}}, [], False, None, {}, None)
+    events = await ActionDeleteMyData().run(CollectingDispatcher(), sdk_tracker, {})
+    tracker.update(ActionExecuted("action_delete_my_data"))
+    for event in events:
+        tracker.update(Event.from_parameters(event))
+    tracker.update(BotUttered("Done. Everything I kept about you is gone."))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+
+    assert await store.retrieve(sender) is None
+    gone = service.export_user(sender)
+    assert gone["profile"] is None and gone["conversation"] == [] and gone["vault_entries"] == []
+    assert stored_texts("web-bystander") == ["a bystander's words stay"]
+
+    dispose_engines()
+    files = [p for p in path.parent.iterdir() if p.name.startswith(path.name)]
+    for file in files:  # the database and any journal left beside it
+        data = file.read_bytes()
+        assert SECRET.encode() not in data, file.name
+        assert VAULT_SECRET.encode() not in data, file.name
+        assert b"4242" not in data, file.name
+
+    # The next message starts a fresh conversation.
+    fresh = await turn(HarborTrackerStore(DOMAIN), sender, "hi again")
+    assert stored_texts(sender) == ["hi again"]
+    assert fresh.get_slot("data_deleted") is False
+
+
+@pytest.mark.timeout(60)
+async def test_a_store_started_while_the_database_is_down_still_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    proxy = TcpProxy(("127.0.0.1", 9))  # nothing forwarded: every connection fails
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{proxy.port}/test")
+    store = HarborTrackerStore(DOMAIN)  # must not hang or raise
+    await turn(store, "web-down", "first words")
+    tracker = await turn(store, "web-down", "second words")
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == [
+        "first words",
+        "second words",
+    ]
+    assert await store.keys() == ["web-down"]
+
+
+@pytest.fixture
+def proxied_postgres(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
+    """DATABASE_URL pointed at the test schema through a proxy the test can cut."""
+    url = make_url(postgres_url)
+    proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432)).start()
+    proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", proxied)
+    yield proxy
+    proxy.stop()
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(120)
+async def test_database_outage_mid_conversation_loses_and_duplicates_nothing(
+    proxied_postgres: TcpProxy,
+) -> None:
+    store = HarborTrackerStore(DOMAIN)
+    await turn(store, "web-o", "one")
+    await turn(store, "web-p", "p one")
+    read_before_the_outage = await store.retrieve("web-p")
+
+    proxied_postgres.cut()
+    with pytest.raises(StoreUnavailable):
+        service.add_vault_entry("web-o", "written during the outage")
+    await turn(store, "web-o", "two")  # the bot goes on answering
+    held = await turn(store, "web-o", "three")
+    assert [e.text for e in held.events if isinstance(e, UserUttered)][-2:] == ["two", "three"]
+    # web-p's outage began after its tracker was read: the save fails, then is retried
+    read_before_the_outage.update(user("p two"))
+    await store.save(read_before_the_outage)
+
+    proxied_postgres.restore()
+    await turn(store, "web-o", "four")
+    await turn(store, "web-p", "p three")
+    assert stored_texts("web-o") == ["one", "two", "three", "four"]
+    assert stored_texts("web-p") == ["p one", "p two", "p three"]
+    service.add_vault_entry("web-o", "written after it")  # the store is back for actions
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(120)
+async def test_a_deletion_during_an_outage_is_finished_when_the_database_returns(
+    proxied_postgres: TcpProxy,
+) -> None:
+    store = HarborTrackerStore(DOMAIN)
+    tracker = await turn(store, "web-x", SECRET)
+
+    proxied_postgres.cut()
+    tracker.update(Event.from_parameters({"event": "slot", "name": "data_deleted", "value": True}))
+    await store.save(tracker)  # erase fails: remembered, and nothing is buffered
+    assert await store.retrieve("web-x") is None
+    await turn(store, "web-x", "a new start")  # held in memory
+
+    proxied_postgres.restore()
+    await store.retrieve("web-someone-else")  # any next operation finishes the erase...
+    assert stored_texts("web-x") == []
+    restored = await store.retrieve("web-x")  # ...before the new start is written
+    assert [e.text for e in restored.events if isinstance(e, UserUttered)] == ["a new start"]
+    assert stored_texts("web-x") == ["a new start"]
