@@ -32,8 +32,9 @@ OTHER_COUNTRIES = (
     "somewhere else", "elsewhere",
 )
 
-# "US" is also the pronoun "us": only the capitalised form counts.
+# "US" is also the pronoun "us": only the capitalised form counts, or "in/from the us".
 _CAPITAL_US = re.compile(r"(?<![A-Za-z])(US|U\.S)(?![A-Za-z])")
+_THE_US = re.compile(r"\b(?:in|from|to) the (us)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -54,9 +55,14 @@ def find_country(text: str) -> Optional[Tuple[str, int, int]]:
         The ISO code (``OTHER`` for countries without local resources) and the span.
     """
     match = _name_pattern().search(text)
-    capital_us = _CAPITAL_US.search(text)
-    if capital_us and (match is None or capital_us.start() < match.start()):
-        return "US", capital_us.start(), capital_us.end()
+    us = _CAPITAL_US.search(text)
+    the_us = _THE_US.search(text)
+    if the_us and (us is None or the_us.start(1) < us.start()):
+        us_span = (the_us.start(1), the_us.end(1))
+    else:
+        us_span = (us.start(), us.end()) if us else None
+    if us_span and (match is None or us_span[0] < match.start()):
+        return "US", us_span[0], us_span[1]
     if match is None:
         return None
     name = match.group(1).lower()

@@ -10,6 +10,8 @@ from bot.nlu.country_names import find_country
     [
         ("i'm in the uk", "GB"),
         ("I live in the US", "US"),
+        ("im in the us", "US"),
+        ("we moved from the us", "US"),
         ("usa", "US"),
         ("we're in canada rn", "CA"),
         ("Northern Ireland", "GB"),

@@ -1,0 +1,186 @@
+"""Benchmark of the crisis screen: recall, false alarms and cost per message.
+
+``run()`` screens the labelled corpus (``tests/safety/corpus.yml``) through the same Rasa
+component the server uses (``CrisisDetector.process`` on Rasa ``Message`` objects) and
+returns recall and false-alarm rate per category plus p50/p95 cost per message. ``make
+bench`` calls it; ``python -m bot.safety.bench`` prints it. Timings live here, never in
+unit tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+
+from bot.safety.assessment import CATEGORIES
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CORPUS_PATH = REPO_ROOT / "tests" / "safety" / "corpus.yml"
+
+
+def load_corpus(path: Optional[Path] = None) -> Dict[str, Any]:
+    """Returns the corpus as ``{"crisis": [(category, group, text)], "negative": [...]}``."""
+    with open(path or CORPUS_PATH, encoding="utf8") as f:
+        raw = yaml.safe_load(f)
+    crisis = [
+        (category, group, text)
+        for category, groups in raw["crisis"].items()
+        for group, texts in groups.items()
+        for text in texts
+    ]
+    negative = [(group, text) for group, texts in raw["negative"].items() for text in texts]
+    misses = [
+        (category, text)
+        for category, texts in (raw.get("known_misses") or {}).items()
+        for text in texts
+    ]
+    return {"crisis": crisis, "negative": negative, "known_misses": misses}
+
+
+def _percentile(values: List[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _component() -> Any:
+    from bot.nlu.crisis_detector import CrisisDetector
+
+    detector = CrisisDetector({})
+    import bot.safety
+
+    bot.safety.warm_up()
+    return detector
+
+
+def _screen(detector: Any, text: str) -> Tuple[Optional[str], float, float]:
+    """Runs the component on one message: (category, wall ms, CPU ms of this thread)."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={"text": text})
+    started, cpu_started = time.perf_counter(), time.thread_time()
+    detector.process([message])
+    cpu_ms = (time.thread_time() - cpu_started) * 1000.0
+    wall_ms = (time.perf_counter() - started) * 1000.0
+    crisis = message.get("crisis")
+    return (crisis["category"] if crisis else None), wall_ms, cpu_ms
+
+
+def run(corpus_path: Optional[Path] = None, repeats: int = 3) -> Dict[str, Any]:
+    """Screens the corpus through the Rasa component and returns the numbers.
+
+    Args:
+        corpus_path: The labelled corpus (defaults to ``tests/safety/corpus.yml``).
+        repeats: How many times each message is timed; every timing counts, more
+            repeats only make the percentiles steadier.
+
+    Returns:
+        ``recall`` and ``category_accuracy`` per category and overall, ``false_alarm_rate``
+        overall and per negative group (plus which category the false alarms got),
+        ``cost_ms`` (wall p50, p95, max over every timed message) and ``cpu_ms`` (the
+        screen's own CPU time), the 1-minute load average, counts, the confusion matrix
+        and the texts of any misses and false alarms.
+    """
+    corpus = load_corpus(corpus_path)
+    detector = _component()
+    timings: List[float] = []
+    cpu_timings: List[float] = []
+    confusion: Dict[str, Dict[str, int]] = {c: {} for c in CATEGORIES}
+    missed: List[str] = []
+    for category, _group, text in corpus["crisis"]:
+        found, elapsed, cpu = _screen(detector, text)
+        timings.append(elapsed)
+        cpu_timings.append(cpu)
+        label = found or "none"
+        confusion[category][label] = confusion[category].get(label, 0) + 1
+        if found is None:
+            missed.append(text)
+    false_alarms: List[Tuple[str, str, str]] = []
+    per_group: Dict[str, List[int]] = {}
+    for group, text in corpus["negative"]:
+        found, elapsed, cpu = _screen(detector, text)
+        timings.append(elapsed)
+        cpu_timings.append(cpu)
+        per_group.setdefault(group, [0, 0])
+        per_group[group][1] += 1
+        if found is not None:
+            per_group[group][0] += 1
+            false_alarms.append((group, found, text))
+    texts = [text for *_, text in corpus["crisis"]] + [text for _, text in corpus["negative"]]
+    for _ in range(max(0, repeats - 1)):
+        for text in texts:
+            _found, elapsed, cpu = _screen(detector, text)
+            timings.append(elapsed)
+            cpu_timings.append(cpu)
+    known_misses_caught = sum(
+        1 for _category, text in corpus["known_misses"] if _screen(detector, text)[0] is not None
+    )
+
+    def recall(category: str) -> float:
+        row = confusion[category]
+        total = sum(row.values())
+        return (total - row.get("none", 0)) / total if total else 1.0
+
+    def accuracy(category: str) -> float:
+        row = confusion[category]
+        total = sum(row.values())
+        return row.get(category, 0) / total if total else 1.0
+
+    n_crisis = len(corpus["crisis"])
+    n_negative = len(corpus["negative"])
+    false_alarm_categories: Dict[str, int] = {}
+    for _group, found, _text in false_alarms:
+        false_alarm_categories[found] = false_alarm_categories.get(found, 0) + 1
+    return {
+        "counts": {
+            "crisis": n_crisis,
+            "negative": n_negative,
+            **{category: sum(confusion[category].values()) for category in CATEGORIES},
+        },
+        "recall": {
+            "overall": (n_crisis - len(missed)) / n_crisis if n_crisis else 1.0,
+            **{category: recall(category) for category in CATEGORIES},
+        },
+        "category_accuracy": {category: accuracy(category) for category in CATEGORIES},
+        "false_alarm_rate": {
+            "overall": len(false_alarms) / n_negative if n_negative else 0.0,
+            "by_group": {group: hits / total for group, (hits, total) in per_group.items()},
+            "by_category": {
+                category: false_alarm_categories.get(category, 0) / n_negative
+                for category in CATEGORIES
+            },
+        },
+        "confusion": confusion,
+        # Wall time is what a message waits; CPU time is the work the screen does. On a
+        # busy machine (see load_average) wall time also counts waiting for a CPU.
+        "cost_ms": {
+            "p50": statistics.median(timings),
+            "p95": _percentile(timings, 0.95),
+            "max": max(timings),
+            "messages_timed": len(timings),
+        },
+        "cpu_ms": {
+            "p50": statistics.median(cpu_timings),
+            "p95": _percentile(cpu_timings, 0.95),
+            "max": max(cpu_timings),
+        },
+        "load_average": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "known_misses": {"total": len(corpus["known_misses"]), "caught": known_misses_caught},
+        "missed": missed,
+        "false_alarms": [f"{group} -> {found}: {text}" for group, found, text in false_alarms],
+    }
+
+
+def main() -> None:
+    """Prints the benchmark as JSON."""
+    print(json.dumps(run(), indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
