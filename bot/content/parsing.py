@@ -1,0 +1,105 @@
+"""Reading a person's answers in the flows: urge ratings, tool choices, slip triggers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping, Optional
+
+from bot.content.library import Library
+from bot.content.selection import TOOL_GROUNDING, TOOL_REASONS, TOOL_SURF, TOOL_VAULT, TOOLS
+from bot.nlu.ratings import find_rating
+
+# Free-text words that pick a craving tool, checked in this order.
+_TOOL_WORDS = (
+    (TOOL_SURF, ("wave", "surf", "ride", "riding", "wait it out")),
+    (TOOL_VAULT, ("write", "writing", "vault", "draft", "type it", "message here")),
+    (TOOL_REASONS, ("reason", "why i left", "list")),
+    (TOOL_GROUNDING, ("ground", "breath", "breathe", "calm", "body", "exercise")),
+)
+
+
+def is_payload(text: Optional[str]) -> bool:
+    """True for a button payload such as ``/inform_urge_level{"number": 8}``."""
+    return bool(text) and text.lstrip().startswith("/")
+
+
+def rating_from(entities: Iterable[Mapping[str, Any]], text: Optional[str]) -> Optional[int]:
+    """Returns a 0–10 rating from a ``number`` entity or, failing that, from the text.
+
+    Args:
+        entities: The message's entities (``NumberExtractor`` and button payloads).
+        text: The message text.
+    """
+    for entity in entities or []:
+        if entity.get("entity") != "number":
+            continue
+        value = _as_int(entity.get("value"))
+        if value is not None and 0 <= value <= 10:
+            return value
+    if not text or is_payload(text):
+        return None
+    found = find_rating(text)
+    return found[0] if found else None
+
+
+def _as_int(value: Any) -> Optional[int]:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def entity_value(entities: Iterable[Mapping[str, Any]], name: str) -> Optional[str]:
+    """Returns the first value of entity ``name`` as a string, or None."""
+    for entity in entities or []:
+        if entity.get("entity") == name and entity.get("value") is not None:
+            return str(entity["value"])
+    return None
+
+
+def tool_from(
+    option: Optional[str], intent: Optional[str], text: Optional[str], library: Library
+) -> Optional[str]:
+    """Returns the craving tool a person picked, or None when it isn't clear.
+
+    Args:
+        option: The ``option`` entity from a button (a tool or a grounding exercise id).
+        intent: The message's intent (``request_grounding`` means grounding).
+        text: Free text ("let me ride the wave", "write it").
+        library: For grounding exercise ids.
+    """
+    if option:
+        if option in TOOLS:
+            return option
+        if option in library.exercises and library.exercise(option).kind == "grounding":
+            return option
+    if intent == "request_grounding":
+        return TOOL_GROUNDING
+    if not text or is_payload(text):
+        return None
+    lowered = text.lower()
+    words = set(re.findall(r"[a-z0-9']+", lowered))
+    for tool, cues in _TOOL_WORDS:
+        for cue in cues:
+            if (" " in cue and cue in lowered) or cue in words or (
+                len(cue) > 3 and any(word.startswith(cue) for word in words)
+            ):
+                return tool
+    return None
+
+
+def trigger_from(option: Optional[str], text: Optional[str], library: Library) -> str:
+    """Returns the slip trigger id for a button or free text (``"other"`` when unclear)."""
+    if option and option in library.triggers:
+        return option
+    if text and not is_payload(text):
+        lowered = text.lower()
+        for trigger in library.triggers.values():
+            if any(re.search(rf"\b{re.escape(word)}\b", lowered) for word in trigger.keywords):
+                return trigger.id
+    return "other"
