@@ -11,7 +11,9 @@ WORDS = {
 }
 
 _NUMBER = re.compile(
-    r"(?<![\w.])(10|[0-9])(?:\s*(?:/|out of)\s*10)?(?![\w.]|\.\d)|\b(" + "|".join(WORDS) + r")\b",
+    r"(?<![\w.])(10|[0-9])(?:\s*(?:/|out of)\s*10)?(?![\w.]|\.\d)"
+    # "one" in "no one", "someone", "anyone", "every one" is not a rating.
+    r"|(?<!\bno )(?<!\bevery )\b(" + "|".join(WORDS) + r")\b",
     re.IGNORECASE,
 )
 

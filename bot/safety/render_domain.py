@@ -46,8 +46,8 @@ VALIDATION = {
         "have to hold it alone right now."
     ),
     KIND_DANGER: (
-        "Thank you for telling me. What you're describing sounds frightening, and none of "
-        "it is your fault. You deserve to be safe."
+        "Thank you for telling me. That sounds frightening, and none of it is your fault. "
+        "You deserve to be safe."
     ),
     None: (
         "I'm really glad you reached out. Whatever is happening, you deserve support and "
@@ -61,7 +61,7 @@ STAY = (
     "Want to do a short grounding exercise together?"
 )
 BOT_NOTE = "I'm a bot, not an emergency service."
-ASK_COUNTRY = "Where are you? Tap your country or type it, and I'll show local numbers."
+ASK_COUNTRY = "Where are you? Tap or type your country for local numbers."
 EMERGENCY_LOCAL = "If you're in immediate danger, call {number}."
 EMERGENCY_UNKNOWN = "If you're in immediate danger, call your local emergency number."
 EMERGENCY_UNKNOWN_DANGER = (

@@ -15,6 +15,8 @@ def test_ratings_are_read(text: str, value: int) -> None:
     assert found is not None and found[0] == value
 
 
-@pytest.mark.parametrize("text", ["24 hours", "3.5", "11", "it's bad", "day 30 of no contact"])
+@pytest.mark.parametrize(
+    "text", ["24 hours", "3.5", "11", "it's bad", "day 30 of no contact", "no one gets it"]
+)
 def test_other_numbers_are_not_ratings(text: str) -> None:
     assert find_rating(text) is None
