@@ -43,6 +43,7 @@ from bot.channels.telegram_buttons import CallbackCodec, inline_keyboard
 from bot.channels.telegram_settings import TelegramSettings
 from bot.channels.telegram_updates import Incoming, Kind, MalformedUpdate, parse_update
 from bot.channels.textsplit import split_text
+from bot.safety.fallback import FALLBACK_CRISIS_REPLY
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +74,7 @@ FAILURE_LINE = (
     "Could you send it again? If you need help right now, send /sos."
 )
 # /sos must never come back empty, even when the assistant itself is down.
-SOS_FALLBACK_LINE = (
-    "I can't load my full list of helplines right now. If you are in danger, call your "
-    "local emergency number. In the US or Canada you can call or text 988; anywhere else, "
-    "findahelpline.com lists free, confidential lines in your country."
-)
+SOS_FALLBACK_LINE = FALLBACK_CRISIS_REPLY
 BUTTONS_PROMPT = "Choose one:"
 
 

@@ -40,3 +40,29 @@ def fallback_assess(text: str) -> Assessment:
         if match:
             return Assessment(category=category, evidence=(f"fallback.{category}: {match[0]}",))
     return NO_CRISIS
+
+
+# The crisis answer when Rasa cannot give the full, localized one (a message too long to
+# process, a failing turn). Channels send it as it is: no action server, no database.
+FALLBACK_CRISIS_REPLY = (
+    "I'm really glad you told me, and I'm worried about what you wrote. If you are in "
+    "danger, call your local emergency number. In the US or Canada you can call or text "
+    "988; anywhere else, findahelpline.com lists free, confidential lines in your country. "
+    "I'm a bot, not an emergency service, but I'm here — tell me in a few short sentences "
+    "what is happening, or type SOS."
+)
+
+
+def screen_long_text(text: str, window: int) -> Assessment:
+    """Screens a message too long for the full pipeline, within a bounded cost.
+
+    The spaCy screen reads the first and last ``window`` characters (where people usually
+    say what matters); the keyword screen reads all of it.
+    """
+    from bot.safety import assess
+
+    for part in (text[:window], text[-window:]):
+        found = assess(part)
+        if found.category:
+            return found
+    return fallback_assess(text)

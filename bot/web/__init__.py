@@ -1,0 +1,1 @@
+"""Harbor: bot/web — the small static server behind ``make serve-web``."""

@@ -1,0 +1,114 @@
+"""The chat page in Chromium against the real Rasa server with the trained model.
+
+The Rasa server is started for this module with ``HARBOR_WEB_ORIGIN`` set to the page's
+origin (the socket channel refuses any other), next to the session's action server.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests import servers
+from tests.browser.conftest import (
+    PHONE,
+    Watch,
+    new_context,
+    screenshot,
+    serve_page,
+    stop_page,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.model]
+expect.set_options(timeout=60_000)  # the first turn warms the model up
+
+
+@pytest.fixture(scope="module")
+def chat_url(
+    model_path: Path, actions_process: servers.Process, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The page, served locally, talking to a real Rasa server over socket.io."""
+    page_server = serve_page("http://127.0.0.1:9")  # Rasa needs the page's origin first
+    database = tmp_path_factory.mktemp("browser-rasa") / "harbor.db"
+    rasa = servers.rasa_server(
+        model_path,
+        f"{actions_process.url}/webhook",
+        f"sqlite:///{database}",
+        name="rasa-browser",
+        HARBOR_WEB_ORIGIN=page_server.url,
+    ).start()
+    page_server.settings = dataclasses.replace(page_server.settings, rasa_url=rasa.url)
+    try:
+        yield page_server.url + "/"
+    finally:
+        rasa.stop()
+        stop_page(page_server)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A phone-sized page that may not reach past this machine."""
+    watch = Watch()
+    context = new_context(browser, watch, PHONE)
+    page = context.new_page()
+    errors: list = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert watch.external == [] and errors == []
+
+
+def open_chat(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator("html")).to_have_attribute("data-connection", "connected")
+
+
+def say(page: Page, text: str) -> None:
+    page.get_by_label("Your message to Harbor").fill(text)
+    page.keyboard.press("Enter")
+
+
+def test_hi_gets_an_answer_from_harbor(page: Page, chat_url: str) -> None:
+    open_chat(page, chat_url)
+    say(page, "hi")
+    answer = page.locator("#log .msg-bot, #log .card-crisis").first
+    expect(answer).to_be_visible()
+    assert answer.inner_text().strip()
+    expect(page.locator("#typing")).to_be_hidden()
+    screenshot(page, "browser-rasa-hi-phone")
+
+
+def test_crisis_card_then_a_quick_reply_then_quick_exit(page: Page, chat_url: str) -> None:
+    open_chat(page, chat_url)
+    say(page, "I want to kill myself")
+    card = page.locator("#log .card-crisis").first
+    expect(card).to_be_visible()
+    links = card.locator("a[href^='tel:'], a[href^='sms:']")
+    expect(links.first).to_be_visible()
+    hrefs = links.evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    assert "tel:988" in hrefs and "sms:988" in hrefs, hrefs
+    screenshot(page, "browser-rasa-crisis-phone")
+
+    # The crisis answer asks where the person is: a quick reply answers it.
+    replies = page.locator("#log .replies .reply")
+    expect(replies.first).to_be_visible()
+    answers = page.locator("#log .msg-bot, #log .card-crisis")
+    before = answers.count()
+    page.get_by_role("button", name="US", exact=True).click()
+    expect(page.locator("#log .msg-user").last).to_have_text("US")
+    expect(answers.nth(before)).to_be_visible()
+
+    stored = json.loads(page.evaluate("sessionStorage.getItem('harbor.chat.v1')"))
+    assert [m["text"] for m in stored["messages"] if m["from"] == "user"] == [
+        "I want to kill myself",
+        "US",
+    ]
+    page.get_by_role("button", name="Quick exit: clear this chat and leave this page").click()
+    page.wait_for_url("https://www.wikipedia.org/")
+    open_chat(page, chat_url)
+    expect(page.locator("#log > *")).to_have_count(0)

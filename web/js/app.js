@@ -1,0 +1,245 @@
+// Harbor's chat page: a socket.io client for Harbor's socket channel on the Rasa server.
+import { cardKind } from "./links.js";
+import * as render from "./render.js";
+import { clearAll, load, save } from "./store.js";
+
+const config = Object.assign(
+  {
+    socketUrl: "http://127.0.0.1:5005",
+    socketPath: "/socket.io",
+    maxChars: 4000,
+    exitUrl: "https://www.wikipedia.org",
+  },
+  window.HARBOR_CONFIG || {},
+);
+const REPLY_WAIT_MS = 20000;
+
+const byId = (id) => document.getElementById(id);
+const ui = {
+  chat: byId("chat"),
+  log: byId("log"),
+  intro: byId("intro"),
+  typing: byId("typing"),
+  status: byId("status"),
+  form: byId("composer"),
+  input: byId("message"),
+  send: byId("send"),
+  hint: byId("hint"),
+  exit: byId("quick-exit"),
+  sos: byId("sos"),
+};
+
+const state = load();
+let socket = null;
+let waitTimer = null;
+let cardCount = 0;
+
+function setStatus(text, connection) {
+  ui.status.textContent = text;
+  if (connection) document.documentElement.dataset.connection = connection;
+}
+
+function scrollToEnd() {
+  ui.chat.scrollTop = ui.chat.scrollHeight;
+}
+
+function append(node) {
+  ui.log.append(node);
+  scrollToEnd();
+}
+
+function showTyping(on) {
+  ui.typing.hidden = !on;
+  if (on) scrollToEnd();
+}
+
+function stopWaiting() {
+  clearTimeout(waitTimer);
+  waitTimer = null;
+  showTyping(false);
+}
+
+function waitForReply() {
+  clearTimeout(waitTimer);
+  showTyping(true);
+  waitTimer = setTimeout(() => {
+    showTyping(false);
+    setStatus("Still waiting for Harbor. The connection may be slow; you can send it again.");
+  }, REPLY_WAIT_MS);
+}
+
+function clearReplies() {
+  for (const group of ui.log.querySelectorAll(".replies")) group.remove();
+  for (const entry of state.messages) if (entry.from === "bot") entry.answered = true;
+}
+
+function showEntry(entry) {
+  ui.intro.hidden = true;
+  if (entry.from === "user") {
+    append(render.userMessage(entry.text));
+    return;
+  }
+  cardCount += 1;
+  const node = render.botMessage(entry.message, cardCount);
+  append(node);
+  const replies = render.repliesOf(entry.message);
+  if (replies.length && !entry.answered) append(render.quickReplies(replies, chooseReply));
+  // A crisis card taller than the screen is shown from its heading, not its end.
+  if (node.classList.contains("card-crisis") && node.offsetHeight > ui.chat.clientHeight / 2) {
+    node.scrollIntoView({ block: "start" });
+  }
+}
+
+/** Sends `payload` to Harbor and shows `shown` as what the person said. */
+function send(payload, shown) {
+  clearReplies();
+  const entry = { from: "user", text: shown };
+  state.messages.push(entry);
+  save(state);
+  showEntry(entry);
+  setStatus("");
+  // socket.io buffers this while offline and sends it when the connection is back.
+  socket?.emit("user_uttered", {
+    message: payload,
+    session_id: state.sessionId,
+    metadata: { language: navigator.language || "" },
+  });
+  waitForReply();
+}
+
+function chooseReply(reply) {
+  send(reply.payload, reply.title);
+  ui.input.focus();
+}
+
+/** A message from Harbor: an answer, or a message it pushed (a check-in). */
+function onBotMessage(data) {
+  if (!data || typeof data !== "object") return;
+  const message = {
+    text: typeof data.text === "string" ? data.text : "",
+    quick_replies: Array.isArray(data.quick_replies) ? data.quick_replies : undefined,
+    custom: data.custom && typeof data.custom === "object" ? data.custom : undefined,
+  };
+  stopWaiting();
+  setStatus("");
+  // Nothing to show (e.g. custom data meant for another client): show nothing.
+  if (!message.text && !message.quick_replies?.length && !cardKind(message)) return;
+  const entry = { from: "bot", message };
+  state.messages.push(entry);
+  save(state);
+  showEntry(entry);
+}
+
+function connect() {
+  if (typeof window.io !== "function") {
+    setStatus("The chat could not load. Please reload the page.", "failed");
+    return;
+  }
+  setStatus("Connecting…", "connecting");
+  socket = window.io(config.socketUrl, {
+    path: config.socketPath,
+    transports: ["websocket", "polling"],
+    reconnectionDelayMax: 10000,
+  });
+  socket.on("connect", () => {
+    setStatus("", "connected");
+    socket.emit("session_request", { session_id: state.sessionId });
+  });
+  socket.on("session_confirm", (sessionId) => {
+    if (typeof sessionId === "string" && sessionId) {
+      state.sessionId = sessionId;
+      save(state);
+    }
+  });
+  socket.on("bot_uttered", onBotMessage);
+  socket.on("disconnect", () => {
+    setStatus("Connection lost. Reconnecting… your messages will be sent when it is back.",
+      "offline");
+  });
+  socket.on("connect_error", () => {
+    setStatus("Can't reach Harbor right now. Trying again…", "offline");
+  });
+}
+
+/** Clears this tab's chat and the socket, then leaves for a neutral site (no way Back). */
+function quickExit() {
+  clearAll();
+  try {
+    socket?.disconnect();
+  } catch {
+    /* leaving anyway */
+  }
+  ui.log.replaceChildren();
+  ui.input.value = "";
+  try {
+    if (window.top !== window.self) {
+      window.top.location.replace(config.exitUrl);
+      return;
+    }
+  } catch {
+    /* a cross-origin parent may refuse; leave this frame instead */
+  }
+  window.location.replace(config.exitUrl);
+}
+
+function checkLength() {
+  const length = ui.input.value.length;
+  const tooLong = length > config.maxChars;
+  ui.send.disabled = tooLong;
+  ui.input.setAttribute("aria-invalid", tooLong ? "true" : "false");
+  if (tooLong) {
+    ui.hint.textContent =
+      `That's a long message (${length} of ${config.maxChars} characters). ` +
+      "Could you send it in parts?";
+  } else if (length > config.maxChars * 0.9) {
+    ui.hint.textContent = `${length} of ${config.maxChars} characters`;
+  } else {
+    ui.hint.textContent = "";
+  }
+}
+
+function autoGrow() {
+  ui.input.style.height = "auto";
+  ui.input.style.height = `${ui.input.scrollHeight}px`;
+}
+
+function onSubmit(event) {
+  event.preventDefault();
+  const text = ui.input.value.trim();
+  if (!text) {
+    ui.hint.textContent = "Type a message first — or tap SOS for crisis lines.";
+    return;
+  }
+  if (text.length > config.maxChars) {
+    checkLength();
+    return;
+  }
+  send(text, text);
+  ui.input.value = "";
+  autoGrow();
+  checkLength();
+  ui.input.focus();
+}
+
+function onKeyDown(event) {
+  // Enter sends, Shift+Enter starts a new line; never while an IME is composing.
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    ui.form.requestSubmit();
+  }
+}
+
+function start() {
+  for (const entry of state.messages) showEntry(entry);
+  ui.form.addEventListener("submit", onSubmit);
+  ui.input.addEventListener("keydown", onKeyDown);
+  ui.input.addEventListener("input", () => {
+    autoGrow();
+    checkLength();
+  });
+  ui.exit.addEventListener("click", quickExit);
+  ui.sos.addEventListener("click", () => send("SOS", "SOS"));
+  connect();
+}
+
+start();
