@@ -34,7 +34,10 @@ def model_path() -> Path:
 @pytest.fixture(scope="session")
 def actions_process() -> Iterator[servers.Process]:
     """A running action server on a free port, shared by the session's tests."""
-    process = servers.action_server(DATABASE_URL=_session_db_url()).start()
+    # A 4-second urge-surfing check-in, so the full-night transcript sees the reminder.
+    process = servers.action_server(
+        DATABASE_URL=_session_db_url(), HARBOR_CHECKIN_SECONDS="4"
+    ).start()
     yield process
     process.stop()
 
