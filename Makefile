@@ -46,13 +46,13 @@ train: install ## Train into models/ (skipped when data, config and domain are u
 	@scripts/train-if-changed.sh
 
 serve-actions: install ## Action server on 127.0.0.1:$ACTIONS_PORT
-	$(VENV)/bin/rasa run actions --actions actions -p $(ACTIONS_PORT) --cors "http://127.0.0.1:$(WEB_PORT)"
+	@scripts/serve-actions.sh
 
 serve-rasa: install ## Rasa server on 127.0.0.1:$RASA_PORT (API, REST, socket.io, Telegram)
 	@scripts/serve-rasa.sh
 
 serve-web: install ## Chat page on http://127.0.0.1:$WEB_PORT/
-	$(PY) -m bot.web --host 127.0.0.1 --port $(WEB_PORT)
+	@source scripts/env.sh && $(PY) -m bot.web --host 127.0.0.1 --port $(WEB_PORT)
 
 run: train ## Install, train if needed, start everything and print the chat URL (Ctrl-C stops all)
 	@scripts/run.sh

@@ -9,8 +9,10 @@ pids=()
 stop_all() {
   trap - INT TERM EXIT
   echo; echo "Stopping Harbor..."
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Each server runs in its own session: stop the whole group, not just `make`.
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  exit 0
 }
 trap stop_all INT TERM EXIT
 
@@ -23,9 +25,9 @@ wait_for() {  # url, name, seconds
   return 1
 }
 
-make --no-print-directory serve-actions > var/log/actions.log 2>&1 & pids+=($!)
-make --no-print-directory serve-rasa > var/log/rasa.log 2>&1 & pids+=($!)
-make --no-print-directory serve-web > var/log/web.log 2>&1 & pids+=($!)
+setsid make --no-print-directory serve-actions > var/log/actions.log 2>&1 & pids+=($!)
+setsid make --no-print-directory serve-rasa > var/log/rasa.log 2>&1 & pids+=($!)
+setsid make --no-print-directory serve-web > var/log/web.log 2>&1 & pids+=($!)
 
 wait_for "http://127.0.0.1:${ACTIONS_PORT}/health" "Action server" 90
 wait_for "http://127.0.0.1:${RASA_PORT}/" "Rasa server" 180

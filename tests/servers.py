@@ -44,6 +44,7 @@ def base_env(**overrides: str) -> Dict[str, str]:
         TELEGRAM_SECRET_TOKEN=env.get("TELEGRAM_SECRET_TOKEN", ""),
         TELEGRAM_API_SERVER=env.get("TELEGRAM_API_SERVER", "http://127.0.0.1:9"),
         LOCK_STORE_URL=env.get("LOCK_STORE_URL", ""),
+        SANIC_HOST="127.0.0.1",
     )
     env.update(overrides)
     return env
