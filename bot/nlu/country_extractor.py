@@ -6,45 +6,27 @@ countries in the resource directory and maps everything else a person names to `
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.country_names import find_country
+from bot.nlu.stateless import StatelessComponent
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class CountryExtractor(GraphComponent):
+class CountryExtractor(StatelessComponent):
     """Adds a ``country`` entity (ISO code such as ``GB``) when a message names a country."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CountryExtractor":
-        """Creates the component (it has no state)."""
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds the entity to every message that names a country."""
         for message in messages:
             self._add_country(message)
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leaves training data alone: the entity is rule-based."""
-        return training_data
 
     @staticmethod
     def _add_country(message: Message) -> None:

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.ratings import find_rating
+from bot.nlu.stateless import StatelessComponent
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class NumberExtractor(GraphComponent):
+class NumberExtractor(StatelessComponent):
     """Adds a ``number`` entity with an int value, so "like a 7" fills a 0–10 slot."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "NumberExtractor":
-        """Creates the component (it has no state)."""
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds the entity to every message that holds a 0–10 number."""
@@ -49,7 +35,3 @@ class NumberExtractor(GraphComponent):
             }
             message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leaves training data alone: the entity is rule-based."""
-        return training_data

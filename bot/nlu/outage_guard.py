@@ -13,14 +13,15 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.stateless import StatelessComponent
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def install() -> None:
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
 )
-class ActionOutageGuard(GraphComponent):
+class ActionOutageGuard(StatelessComponent):
     """Installs the action-outage fallback when the model is loaded; changes no message."""
 
     @classmethod
@@ -71,7 +72,3 @@ class ActionOutageGuard(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         """Returns the messages unchanged."""
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Returns the training data unchanged."""
-        return training_data
