@@ -58,7 +58,7 @@ run: train ## Install, train if needed, start everything and print the chat URL 
 	@scripts/run.sh
 
 lint: install ## ruff
-	$(VENV)/bin/ruff check bot actions tests scripts
+	$(VENV)/bin/ruff check bot actions tests scripts bench
 
 validate: install ## rasa data validate (warnings fail)
 	@scripts/validate.sh

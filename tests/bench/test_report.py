@@ -1,0 +1,40 @@
+"""Target checks and the markdown report."""
+
+from bench.nlu_eval import score
+from bench.report import failed_targets, render, targets
+
+
+def _result(turn_p95: float, starter_p95: float, rate: float) -> dict:
+    return {
+        "servers": {
+            "starter": {"turn_ms": {"p95": starter_p95}},
+            "pg2": {"turn_ms": {"p95": turn_p95}, "concurrent": {"8": {"turns_per_s": rate}}},
+        },
+        "safety": {"available": True, "cost_ms": {"p50": 0.4, "p95": 1.1}},
+        "nlu": {"accuracy": 0.9},
+    }
+
+
+def test_targets_met() -> None:
+    checks = targets(_result(turn_p95=120.0, starter_p95=100.0, rate=40.0))
+    assert all(check["met"] for check in checks)
+    assert len(checks) == 5
+
+
+def test_targets_missed_are_named_per_deployment() -> None:
+    checks = targets(_result(turn_p95=200.0, starter_p95=100.0, rate=20.0))
+    missed = failed_targets(checks, "pg2")
+    assert len(missed) == 3
+    assert failed_targets(checks, "sqlite") == []
+
+
+def test_render_shows_a_failed_deployment_and_targets() -> None:
+    result = _result(120.0, 100.0, 40.0)
+    result["servers"]["pg3"] = {"error": "PostgreSQL unreachable"}
+    result["nlu"] = score(["greet", "thanks"], ["greet", "greet"])
+    result["targets"] = targets(result)
+    text = render(result)
+    assert "PostgreSQL unreachable" in text
+    assert "## Targets" in text
+    assert "| thanks | 0.00 |" in text
+    assert "| thanks | greet | 1 |" in text
