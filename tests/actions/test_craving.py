@@ -18,20 +18,12 @@ from actions.craving import (
     ValidateCravingForm,
 )
 from bot.content.library import load_library
-from tests.fixtures.trackers import down_store, memory_store, run, tracker, variants
+from tests.fixtures.trackers import run, tracker, variants
 
 LIB = load_library()
 USER = "fixture-user"
 
 
-@pytest.fixture
-def store(monkeypatch):
-    yield from memory_store(monkeypatch)
-
-
-@pytest.fixture
-def broken_store(monkeypatch):
-    yield from down_store(monkeypatch)
 
 
 def answer(slot, text, intent="inform_urge_level", entities=None, slots=None):

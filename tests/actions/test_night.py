@@ -10,7 +10,7 @@ from actions import common
 from actions.exercise import ActionAskExerciseDone, ValidateExerciseForm
 from actions.night import ActionNightStart
 from bot.content.library import load_library
-from tests.fixtures.trackers import down_store, memory_store, run, tracker, variants
+from tests.fixtures.trackers import run, tracker, variants
 
 LIB = load_library()
 USER = "fixture-user"
@@ -23,14 +23,6 @@ def fixed_time(monkeypatch):
     monkeypatch.setattr(common, "now_utc", lambda: NOW)
 
 
-@pytest.fixture
-def store(monkeypatch):
-    yield from memory_store(monkeypatch)
-
-
-@pytest.fixture
-def broken_store(monkeypatch):
-    yield from down_store(monkeypatch)
 
 
 async def test_a_known_timezone_speaks_to_the_night(store):

@@ -8,20 +8,12 @@ import pytest
 
 from actions.vault import ActionVaultAnswer, ActionVaultRevisit
 from bot.content.library import load_library
-from tests.fixtures.trackers import down_store, memory_store, run, tracker
+from tests.fixtures.trackers import run, tracker
 
 LIB = load_library()
 USER = "fixture-user"
 
 
-@pytest.fixture
-def store(monkeypatch):
-    yield from memory_store(monkeypatch)
-
-
-@pytest.fixture
-def broken_store(monkeypatch):
-    yield from down_store(monkeypatch)
 
 
 def reminder_fired(**slots):

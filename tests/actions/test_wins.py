@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
 from actions.wins import ActionShareStreak
 from bot.content.library import load_library
-from tests.fixtures.trackers import down_store, memory_store, run, tracker
+from tests.fixtures.trackers import run, tracker
 
 LIB = load_library()
 USER = "fixture-user"
 
 
-@pytest.fixture
-def store(monkeypatch):
-    yield from memory_store(monkeypatch)
-
-
-@pytest.fixture
-def broken_store(monkeypatch):
-    yield from down_store(monkeypatch)
 
 
 async def test_the_first_win_starts_the_count(store):
