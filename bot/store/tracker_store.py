@@ -15,19 +15,22 @@ Two things stock ``SQLTrackerStore`` can't do:
   stored, and the next message starts a fresh conversation.
 * **A database that goes away.** Reads and writes that fail keep the conversation in
   memory (the bot goes on answering) and write it out, in order and without
-  duplicates, once the database answers again.
+  duplicates, once the database answers again. A read that fails falls back to the
+  last state this process stored or read for the person, so a flow, the country and
+  other slots carry on through the outage instead of starting over.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import OrderedDict
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Text
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet
+from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,6 +52,9 @@ logger = logging.getLogger(__name__)
 # Conversations held in memory while the database is down; beyond this the oldest is
 # dropped (and logged) rather than letting memory grow without bound.
 MAX_PENDING = 10_000
+# Conversations whose last stored state is remembered for reads during an outage (least
+# recently used first out). Events are shared with Rasa's trackers, not copied.
+MAX_RECENT = 2_000
 
 
 def deletion_requested(tracker: DialogueStateTracker) -> bool:
@@ -95,6 +101,8 @@ class HarborTrackerStore(SQLTrackerStore):
         self._detached: Set[str] = set()
         # senders whose erase failed; nothing of theirs is written until it succeeds
         self._erasures: Set[str] = set()
+        # sender id -> events as last stored in (or read from) the database
+        self._recent: "OrderedDict[str, List[Event]]" = OrderedDict()
         try:
             ensure_schema(self.url)  # Harbor's own tables, on start
             self._prepare()
@@ -150,6 +158,21 @@ class HarborTrackerStore(SQLTrackerStore):
             # What is stored now is this tracker's history: count from here on.
             self._detached.discard(tracker.sender_id)
         self._pending.pop(tracker.sender_id, None)
+        self._remember(tracker)
+
+    # --- what was last stored, for reads during an outage ---------------------------
+
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        self._recent[tracker.sender_id] = list(tracker.events)
+        self._recent.move_to_end(tracker.sender_id)
+        while len(self._recent) > MAX_RECENT:
+            self._recent.popitem(last=False)
+
+    def _last_stored(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        events = self._recent.get(sender_id)
+        if events is None:
+            return None
+        return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
 
     # --- erasing ---------------------------------------------------------------------
 
@@ -217,6 +240,7 @@ class HarborTrackerStore(SQLTrackerStore):
         if deletion_requested(tracker):
             # Nothing of this tracker may be written, now or after an outage.
             self._pending.pop(sender_id, None)
+            self._recent.pop(sender_id, None)
             self._detached.discard(sender_id)
             self._erase(sender_id)
             return
@@ -248,6 +272,10 @@ class HarborTrackerStore(SQLTrackerStore):
         except (StoreUnavailable, SQLAlchemyError) as error:
             if isinstance(error, SQLAlchemyError):
                 report_failure(self.url, error)
+            last = self._last_stored(sender_id)
+            if last is not None:
+                # The same history the database holds: new events are counted from it.
+                return last
             # Whatever this conversation becomes now did not start from the stored
             # history, so all of its events are new when they are written later.
             self._detached.add(sender_id)
@@ -255,6 +283,9 @@ class HarborTrackerStore(SQLTrackerStore):
         report_success(self.url)
         # This tracker starts from the stored history again: count, don't append all.
         self._detached.discard(sender_id)
+        if tracker is not None and not fetch_events_from_all_sessions:
+            # Only the current session: the shape Rasa's processor keeps and saves.
+            self._remember(tracker)
         return tracker
 
     async def keys(self) -> Iterable[Text]:

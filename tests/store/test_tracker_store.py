@@ -16,6 +16,7 @@ from rasa.shared.core.events import (
     BotUttered,
     Event,
     SessionStarted,
+    SlotSet,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -41,12 +42,17 @@ def _domain() -> Domain:
             {
                 "intents": ["greet", "affirm"],
                 "slots": {
+                    "country": {
+                        "type": "text",
+                        "influence_conversation": False,
+                        "mappings": [{"type": "custom"}],
+                    },
                     "data_deleted": {
                         "type": "bool",
                         "initial_value": False,
                         "influence_conversation": True,
                         "mappings": [{"type": "custom"}],
-                    }
+                    },
                 },
                 "responses": {"utter_ok": [{"text": "ok"}]},
             }
@@ -210,6 +216,30 @@ async def test_database_outage_mid_conversation_loses_and_duplicates_nothing(
     assert stored_texts("web-o") == ["one", "two", "three", "four"]
     assert stored_texts("web-p") == ["p one", "p two", "p three"]
     service.add_vault_entry("web-o", "written after it")  # the store is back for actions
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(120)
+async def test_an_outage_carries_on_from_the_last_stored_state(
+    proxied_postgres: TcpProxy,
+) -> None:
+    store = HarborTrackerStore(DOMAIN)
+    tracker = await turn(store, "web-s", "i'm in the uk")
+    tracker.update(SlotSet("country", "GB"))
+    await store.save(tracker)
+
+    proxied_postgres.cut()
+    during = await turn(store, "web-s", "still there?")
+    assert during.get_slot("country") == "GB", "the outage made the bot forget the country"
+    assert [e.text for e in during.events if isinstance(e, UserUttered)] == [
+        "i'm in the uk",
+        "still there?",
+    ]
+
+    proxied_postgres.restore()
+    after = await turn(store, "web-s", "back again")
+    assert after.get_slot("country") == "GB"
+    assert stored_texts("web-s") == ["i'm in the uk", "still there?", "back again"]
 
 
 @pytest.mark.postgres
