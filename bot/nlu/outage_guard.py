@@ -21,6 +21,7 @@ from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu import action_validation
 from bot.nlu.stateless import StatelessComponent
 
 logger = logging.getLogger(__name__)
@@ -51,11 +52,13 @@ def install() -> None:
     RemoteAction.run = run_with_fallback  # type: ignore[method-assign]
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class ActionOutageGuard(StatelessComponent):
-    """Installs the action-outage fallback when the model is loaded; changes no message."""
+    """Hardens Rasa's action calls when the model is loaded; changes no message.
+
+    Installs the outage fallback above and the cached response validator
+    (:mod:`bot.nlu.action_validation`).
+    """
 
     @classmethod
     def create(
@@ -65,8 +68,9 @@ class ActionOutageGuard(StatelessComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "ActionOutageGuard":
-        """Installs the fallback (once per process) and returns the component."""
+        """Installs the fallback and the validator (once per process); returns the component."""
         install()
+        action_validation.install()
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
