@@ -22,6 +22,7 @@ Two things stock ``SQLTrackerStore`` can't do:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import OrderedDict
@@ -55,6 +56,8 @@ MAX_PENDING = 10_000
 # Conversations whose last stored state is remembered for reads during an outage (least
 # recently used first out). Events are shared with Rasa's trackers, not copied.
 MAX_RECENT = 2_000
+# Pause between background attempts to write held conversations when no back-off is set.
+DRAIN_PAUSE_S = 1.0
 
 
 def deletion_requested(tracker: DialogueStateTracker) -> bool:
@@ -103,6 +106,8 @@ class HarborTrackerStore(SQLTrackerStore):
         self._erasures: Set[str] = set()
         # sender id -> events as last stored in (or read from) the database
         self._recent: "OrderedDict[str, List[Event]]" = OrderedDict()
+        # writes out what the outage left in memory, even if those people never write again
+        self._drain_task: Optional["asyncio.Task[None]"] = None
         try:
             ensure_schema(self.url)  # Harbor's own tables, on start
             self._prepare()
@@ -213,6 +218,24 @@ class HarborTrackerStore(SQLTrackerStore):
             pseudonym(sender_id),
             len(self._pending),
         )
+        self._schedule_drain()
+
+    def _schedule_drain(self) -> None:
+        """Starts the background writer for held conversations, unless it runs already."""
+        if self._drain_task is not None and not self._drain_task.done():
+            return
+        try:
+            self._drain_task = asyncio.get_running_loop().create_task(self._drain())
+        except RuntimeError:  # no running loop (a synchronous caller): reads will flush
+            self._drain_task = None
+
+    async def _drain(self) -> None:
+        """Retries held conversations after each back-off until none is left."""
+        while self._pending:
+            await asyncio.sleep(config.retry_seconds() or DRAIN_PAUSE_S)
+            for sender_id in list(self._pending):
+                if not self._erasure_settled(sender_id) or not self._flush(sender_id):
+                    break  # still down: wait for the next round
 
     def _from_memory(self, sender_id: str) -> Optional[DialogueStateTracker]:
         events = self._pending.get(sender_id)

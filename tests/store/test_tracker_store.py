@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import warnings
 from pathlib import Path
 from typing import List
@@ -240,6 +241,30 @@ async def test_an_outage_carries_on_from_the_last_stored_state(
     after = await turn(store, "web-s", "back again")
     assert after.get_slot("country") == "GB"
     assert stored_texts("web-s") == ["i'm in the uk", "still there?", "back again"]
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(120)
+async def test_held_messages_are_written_even_if_the_person_never_writes_again(
+    proxied_postgres: TcpProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARBOR_DB_RETRY_SECONDS", "0.2")
+    store = HarborTrackerStore(DOMAIN)
+    await turn(store, "web-q", "before")
+    proxied_postgres.cut()
+    await turn(store, "web-q", "during, then silence")
+    proxied_postgres.restore()
+
+    stored: List[str] = []
+    for _ in range(100):  # a bound on the wait (10 s), not a speed requirement
+        await asyncio.sleep(0.1)
+        try:
+            stored = stored_texts("web-q")
+        except StoreUnavailable:
+            continue
+        if len(stored) == 2:
+            break
+    assert stored == ["before", "during, then silence"]
 
 
 @pytest.mark.postgres
