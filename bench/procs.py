@@ -49,6 +49,10 @@ def quiet_env(**overrides: str) -> Dict[str, str]:
         HARBOR_API_TOKEN="",
     )
     env.setdefault("HARBOR_WEB_ORIGIN", "http://127.0.0.1:8080")
+    # As scripts/env.sh serves them (and the same for the starter bot, for a fair ratio).
+    env.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
+    env.setdefault("TF_INTRA_OP_PARALLELISM_THREADS", "1")
+    env.setdefault("SANIC_BACKLOG", "1024")
     env.setdefault("ACTION_ENDPOINT_URL", "http://127.0.0.1:9/webhook")
     for name in ("SANIC_WORKERS", "LOCK_STORE_URL", "ACTION_SERVER_SANIC_WORKERS"):
         env.pop(name, None)
@@ -229,16 +233,24 @@ def rasa_server(
     """A Rasa server with the HTTP API and the channels in ``credentials`` (not started)."""
     port = free_port()
     args = [
-        str(VENV_BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
-        "--port", str(port), "--model", str(model), "--credentials", credentials,
-        "--endpoints", endpoints,
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--enable-api",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        "--credentials",
+        credentials,
+        "--endpoints",
+        endpoints,
     ]
     return Server(name=name, args=args, env=quiet_env(**(env or {})), port=port, cwd=cwd)
 
 
-def action_server(
-    name: str, *, cwd: Path = ROOT, env: Optional[Dict[str, str]] = None
-) -> Server:
+def action_server(name: str, *, cwd: Path = ROOT, env: Optional[Dict[str, str]] = None) -> Server:
     """A rasa-sdk action server serving ``actions`` from ``cwd`` (not started).
 
     rasa-sdk binds 0.0.0.0 unless ``SANIC_HOST`` says otherwise: keep it on loopback.

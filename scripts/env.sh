@@ -16,6 +16,12 @@ export TELEGRAM_BOT_NAME="${TELEGRAM_BOT_NAME:-}"
 export TELEGRAM_WEBHOOK_URL="${TELEGRAM_WEBHOOK_URL:-}"
 export TELEGRAM_SECRET_TOKEN="${TELEGRAM_SECRET_TOKEN:-}"
 export TELEGRAM_API_SERVER="${TELEGRAM_API_SERVER:-https://api.telegram.org}"
+# One TensorFlow thread per Rasa process: throughput comes from Sanic workers (one per core,
+# docs/deploy.md), and several TF thread pools fighting over 2 cores were measured slower.
+export TF_INTER_OP_PARALLELISM_THREADS="${TF_INTER_OP_PARALLELISM_THREADS:-1}"
+export TF_INTRA_OP_PARALLELISM_THREADS="${TF_INTRA_OP_PARALLELISM_THREADS:-1}"
+# Rasa's accept queue; stock 100 refuses connections when a crowd arrives at once.
+export SANIC_BACKLOG="${SANIC_BACKLOG:-1024}"
 # TensorFlow and Rasa are chatty; keep logs to what an operator needs.
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export RASA_TELEMETRY_ENABLED=false

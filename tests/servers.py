@@ -45,6 +45,9 @@ def base_env(**overrides: str) -> Dict[str, str]:
         TELEGRAM_API_SERVER=env.get("TELEGRAM_API_SERVER", "http://127.0.0.1:9"),
         LOCK_STORE_URL=env.get("LOCK_STORE_URL", ""),
         SANIC_HOST="127.0.0.1",
+        TF_INTER_OP_PARALLELISM_THREADS="1",
+        TF_INTRA_OP_PARALLELISM_THREADS="1",
+        SANIC_BACKLOG="1024",
     )
     env.update(overrides)
     return env
@@ -116,9 +119,19 @@ def rasa_server(
     """A Rasa server with ``model`` on a free port (not started)."""
     port = free_port()
     args = [
-        str(VENV_BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
-        "--port", str(port), "--model", str(model), "--credentials", "credentials.yml",
-        "--endpoints", "endpoints.yml",
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--enable-api",
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
     ]
     return Process(
         name=name,

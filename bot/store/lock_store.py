@@ -200,6 +200,13 @@ class AtomicRedisLockStore(RedisLockStore):
             self._mark_down(error)
 
 
+def _sanic_workers() -> int:
+    try:
+        return int(os.environ.get("SANIC_WORKERS", "1"))
+    except ValueError:
+        return 1
+
+
 def _is_redis_error(error: BaseException) -> bool:
     import redis
 
@@ -232,6 +239,13 @@ class HarborLockStore:
         """Returns an AtomicRedisLockStore for ``LOCK_STORE_URL``, else an InMemoryLockStore."""
         url = os.environ.get("LOCK_STORE_URL", "").strip()
         if not url:
+            if _sanic_workers() > 1:
+                # Rasa allows several workers with any custom lock store; in-memory
+                # locks would then guard each worker's share only.
+                raise RuntimeError(
+                    "SANIC_WORKERS > 1 needs LOCK_STORE_URL (Redis): in-memory locks "
+                    "cannot keep one person's messages in order across workers."
+                )
             return LocalLockStore()
         retry = float(os.environ.get("LOCK_STORE_RETRY_SECONDS", DEFAULT_RETRY_S))
         return AtomicRedisLockStore(retry_seconds=retry, **redis_settings(url))

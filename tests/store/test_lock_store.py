@@ -100,3 +100,10 @@ async def test_redis_is_used_again_after_the_retry_time() -> None:
         assert store.get_lock("person") is None, "the ticket was not given back"
     finally:
         proxy.close()
+
+
+def test_several_workers_without_redis_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LOCK_STORE_URL", raising=False)
+    monkeypatch.setenv("SANIC_WORKERS", "2")
+    with pytest.raises(RuntimeError, match="LOCK_STORE_URL"):
+        HarborLockStore()
