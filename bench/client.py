@@ -52,6 +52,15 @@ class LoadResult:
     elapsed: float
     sent: Dict[str, List[str]]  # conversation id -> the user texts sent to it, in order
     senders: int = 0
+    owners: Dict[str, int] = field(default_factory=dict)  # conversation id -> person index
+
+    def messages_per_person(self) -> Dict[int, int]:
+        """How many messages each simulated person sent, over all their conversations."""
+        counts: Dict[int, int] = {}
+        for conversation, texts in self.sent.items():
+            person = self.owners.get(conversation, -1)
+            counts[person] = counts.get(person, 0) + len(texts)
+        return counts
 
     @property
     def throughput(self) -> float:
@@ -206,6 +215,7 @@ async def concurrent_load(
     """
     turns: List[Turn] = []
     sent: Dict[str, List[str]] = {}
+    owners: Dict[str, int] = {}
     deadline = time.monotonic() + duration_s
     budget = {"left": max_turns}
     socket_people = round(senders * socketio_share)
@@ -225,6 +235,7 @@ async def concurrent_load(
                 if conversations_per_sender is not None and number >= conversations_per_sender:
                     return
                 sender = f"{prefix}-{senders}-{index}-{number}"
+                owners[sender] = index
                 for text in scenario:
                     if not may_send():
                         return
@@ -238,6 +249,7 @@ async def concurrent_load(
                 if time.monotonic() >= deadline or budget["left"] <= 0:
                     return
                 async with SocketPerson(base_url, timeout=timeout) as person:
+                    owners[person.session_id] = index
                     for text in scenario:
                         if not may_send():
                             return
@@ -247,7 +259,7 @@ async def concurrent_load(
         tasks = [socket_person(i) for i in range(socket_people)]
         tasks += [rest_person(i) for i in range(socket_people, senders)]
         await asyncio.gather(*tasks)
-    return LoadResult(turns, time.perf_counter() - started, sent, senders=senders)
+    return LoadResult(turns, time.perf_counter() - started, sent, senders=senders, owners=owners)
 
 
 class SocketPerson:
@@ -262,7 +274,9 @@ class SocketPerson:
         self.base_url = base_url
         self.timeout = timeout
         self.origin = origin or os.environ.get("HARBOR_WEB_ORIGIN", "http://127.0.0.1:8080")
-        self.client = socketio.AsyncClient(reconnection=False)
+        # request_timeout: engine.io's own 5 s default gives up on a busy server's handshake
+        # and long-polls, while the person would simply wait (as a REST client does).
+        self.client = socketio.AsyncClient(reconnection=False, request_timeout=timeout)
         self.session_id = ""
         self._replies: asyncio.Queue = asyncio.Queue()
         self._confirmed: asyncio.Future = asyncio.get_running_loop().create_future()
@@ -282,7 +296,9 @@ class SocketPerson:
         await self.client.connect(
             self.base_url,
             socketio_path="socket.io",
-            transports=["websocket"],
+            # Long-polling: python-engineio's websocket client needs aiohttp >= 3.11, and
+            # Rasa 3.6 pins 3.9. The server side (our channel) is the same either way.
+            transports=["polling"],
             headers={"Origin": self.origin},
             wait_timeout=self.timeout,
         )
