@@ -21,7 +21,7 @@ import pytest
 
 from bench import databases
 from tests import servers
-from tests.faults.tcp_proxy import TcpProxy
+from tests.tcp_proxy import TcpProxy
 
 pytestmark = [
     pytest.mark.postgres,

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests import servers
-from tests.faults.tcp_proxy import TcpProxy
+from tests.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.redis, pytest.mark.server, pytest.mark.model, pytest.mark.timeout(300)]
 

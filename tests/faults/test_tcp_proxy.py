@@ -8,7 +8,7 @@ from typing import Iterator, Tuple
 
 import pytest
 
-from tests.faults.tcp_proxy import TcpProxy
+from tests.tcp_proxy import TcpProxy
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
 
 from bot.store.lock_store import AtomicRedisLockStore, HarborLockStore, redis_settings
-from tests.faults.tcp_proxy import TcpProxy
+from tests.tcp_proxy import TcpProxy
 
 
 def test_in_memory_without_url(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,7 +29,7 @@ from actions.privacy import ActionDeleteMyData
 from bot.store import StoreUnavailable, service
 from bot.store.engine import dispose_engines, get_engine
 from bot.store.tracker_store import HarborTrackerStore
-from tests.store.tcp_proxy import TcpProxy
+from tests.tcp_proxy import TcpProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "I drove past her house again at 2am 91c4"
@@ -168,7 +168,7 @@ async def test_delete_my_data_really_deletes_from_the_sqlite_file(sqlite_file_ur
 async def test_a_store_started_while_the_database_is_down_still_answers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    proxy = TcpProxy(("127.0.0.1", 9))  # nothing forwarded: every connection fails
+    proxy = TcpProxy("127.0.0.1", 9)  # nothing forwarded: every connection fails
     monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{proxy.port}/test")
     store = HarborTrackerStore(DOMAIN)  # must not hang or raise
     await turn(store, "web-down", "first words")
@@ -184,11 +184,11 @@ async def test_a_store_started_while_the_database_is_down_still_answers(
 def proxied_postgres(postgres_url: str, monkeypatch: pytest.MonkeyPatch):
     """DATABASE_URL pointed at the test schema through a proxy the test can cut."""
     url = make_url(postgres_url)
-    proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432)).start()
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     monkeypatch.setenv("DATABASE_URL", proxied)
     yield proxy
-    proxy.stop()
+    proxy.close()
 
 
 @pytest.mark.postgres
