@@ -23,18 +23,18 @@ Two things stock ``SQLTrackerStore`` can't do:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import OrderedDict
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Text
+from typing import Any, Dict, Iterable, List, Optional, Set, Text
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from bot.store import config, privacy
 from bot.store.engine import (
@@ -45,6 +45,7 @@ from bot.store.engine import (
     report_success,
 )
 from bot.store.errors import StoreUnavailable
+from bot.store.event_queries import EventQueries
 from bot.store.identity import pseudonym
 from bot.store.privacy import DELETION_SLOT
 
@@ -96,6 +97,7 @@ class HarborTrackerStore(SQLTrackerStore):
         self.url = url or (host if host and "://" in host else None) or config.database_url()
         self.engine = get_engine(self.url)
         self.sessionmaker = sessionmaker(bind=self.engine, future=True)
+        self._queries = EventQueries(self.SQLEvent.__table__)
         self._table_ready = False
         # sender id -> events (as dicts) not yet written because the database was down
         self._pending: Dict[str, List[Dict[str, Any]]] = {}
@@ -129,33 +131,21 @@ class HarborTrackerStore(SQLTrackerStore):
                 raise report_failure(self.url, error) from error
             self._table_ready = True
 
-    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
+    def _new_events(self, connection: Connection, tracker: DialogueStateTracker) -> List[Event]:
         """Events not stored yet: all of them for a tracker that didn't come from the DB."""
+        events = list(tracker.events)
         if tracker.sender_id in self._detached:
-            return iter(list(tracker.events))
-        return super()._additional_events(session, tracker)
+            return events
+        # As stock Rasa: the tracker holds the latest session, of which this many are stored.
+        return events[self._queries.count_current_session(connection, tracker.sender_id) :]
 
     def _write(self, tracker: DialogueStateTracker) -> None:
         """Appends the tracker's new events in one transaction."""
         self._prepare()
-        written = 0
         try:
-            with self.session_scope() as session:
-                for event in self._additional_events(session, tracker):
-                    written += 1
-                    data = event.as_dict()
-                    parse_data = data.get("parse_data") or {}
-                    session.add(
-                        self.SQLEvent(
-                            sender_id=tracker.sender_id,
-                            type_name=event.type_name,
-                            timestamp=data.get("timestamp"),
-                            intent_name=(parse_data.get("intent") or {}).get("name"),
-                            action_name=data.get("name"),
-                            data=json.dumps(data),
-                        )
-                    )
-                session.commit()
+            with self.engine.begin() as connection:
+                new_events = self._new_events(connection, tracker)
+                written = self._queries.append(connection, tracker.sender_id, new_events)
         except SQLAlchemyError as error:
             raise report_failure(self.url, error) from error
         report_success(self.url)
@@ -164,6 +154,14 @@ class HarborTrackerStore(SQLTrackerStore):
             self._detached.discard(tracker.sender_id)
         self._pending.pop(tracker.sender_id, None)
         self._remember(tracker)
+
+    def _read(self, sender_id: str, all_sessions: bool) -> Optional[DialogueStateTracker]:
+        """The stored conversation (all sessions or the latest), None if there is none."""
+        with self.engine.connect() as connection:
+            events = self._queries.read(connection, sender_id, all_sessions)
+        if not events or not self.domain:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     # --- what was last stored, for reads during an outage ---------------------------
 
@@ -291,7 +289,7 @@ class HarborTrackerStore(SQLTrackerStore):
             return self._from_memory(sender_id)
         try:
             self._prepare()
-            tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            tracker = self._read(sender_id, fetch_events_from_all_sessions)
         except (StoreUnavailable, SQLAlchemyError) as error:
             if isinstance(error, SQLAlchemyError):
                 report_failure(self.url, error)
