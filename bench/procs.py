@@ -232,22 +232,22 @@ def rasa_server(
 ) -> Server:
     """A Rasa server with the HTTP API and the channels in ``credentials`` (not started)."""
     port = free_port()
-    args = [
-        str(VENV_BIN / "rasa"),
-        "run",
-        "--enable-api",
-        "--interface",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--model",
-        str(model),
-        "--credentials",
-        credentials,
-        "--endpoints",
-        endpoints,
-    ]
+    args = rasa_run_args(model, port, credentials, endpoints)
     return Server(name=name, args=args, env=quiet_env(**(env or {})), port=port, cwd=cwd)
+
+
+def rasa_run_args(
+    model: Path,
+    port: int,
+    credentials: str = "credentials.yml",
+    endpoints: str = "endpoints.yml",
+) -> List[str]:
+    """``rasa run`` with the HTTP API on 127.0.0.1:``port`` (what tests and bench serve)."""
+    return [
+        str(VENV_BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
+        "--port", str(port), "--model", str(model),
+        "--credentials", credentials, "--endpoints", endpoints,
+    ]  # fmt: skip
 
 
 def action_server(name: str, *, cwd: Path = ROOT, env: Optional[Dict[str, str]] = None) -> Server:

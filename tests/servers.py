@@ -13,6 +13,8 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
+from bench.procs import rasa_run_args
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 LOG_DIR = ROOT / "tests" / "artifacts" / "logs"
@@ -118,21 +120,7 @@ def rasa_server(
 ) -> Process:
     """A Rasa server with ``model`` on a free port (not started)."""
     port = free_port()
-    args = [
-        str(VENV_BIN / "rasa"),
-        "run",
-        "--enable-api",
-        "--interface",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--model",
-        str(model),
-        "--credentials",
-        "credentials.yml",
-        "--endpoints",
-        "endpoints.yml",
-    ]
+    args = rasa_run_args(model, port)
     return Process(
         name=name,
         args=args,
