@@ -101,9 +101,11 @@ class HarborTrackerStore(SQLTrackerStore):
         self._table_ready = False
         # sender id -> events (as dicts) not yet written because the database was down
         self._pending: Dict[str, List[Dict[str, Any]]] = {}
-        # senders whose in-memory tracker did not start from what the database holds
-        # (the read failed), so all of its events are new
-        self._detached: Set[str] = set()
+        # sender id -> how many of its in-memory tracker's events are already stored, for
+        # trackers that did not come from a database read (it failed): 0 for a fresh start,
+        # the remembered length when it continues from the last stored state. Everything
+        # after that is new, whatever another process stored meanwhile.
+        self._stored_upto: Dict[str, int] = {}
         # senders whose erase failed; nothing of theirs is written until it succeeds
         self._erasures: Set[str] = set()
         # sender id -> events as last stored in (or read from) the database
@@ -132,10 +134,11 @@ class HarborTrackerStore(SQLTrackerStore):
             self._table_ready = True
 
     def _new_events(self, connection: Connection, tracker: DialogueStateTracker) -> List[Event]:
-        """Events not stored yet: all of them for a tracker that didn't come from the DB."""
+        """Events not stored yet (see ``_stored_upto`` for trackers not read from the DB)."""
         events = list(tracker.events)
-        if tracker.sender_id in self._detached:
-            return events
+        known = self._stored_upto.get(tracker.sender_id)
+        if known is not None:
+            return events[known:]
         # As stock Rasa: the tracker holds the latest session, of which this many are stored.
         return events[self._queries.count_current_session(connection, tracker.sender_id) :]
 
@@ -150,8 +153,8 @@ class HarborTrackerStore(SQLTrackerStore):
             raise report_failure(self.url, error) from error
         report_success(self.url)
         if written:
-            # What is stored now is this tracker's history: count from here on.
-            self._detached.discard(tracker.sender_id)
+            # What is stored now includes this tracker's history: count from here on.
+            self._stored_upto.pop(tracker.sender_id, None)
         self._pending.pop(tracker.sender_id, None)
         self._remember(tracker)
 
@@ -262,16 +265,16 @@ class HarborTrackerStore(SQLTrackerStore):
             # Nothing of this tracker may be written, now or after an outage.
             self._pending.pop(sender_id, None)
             self._recent.pop(sender_id, None)
-            self._detached.discard(sender_id)
+            self._stored_upto.pop(sender_id, None)
             self._erase(sender_id)
             return
         if self.event_broker is not None:
-            detached = sender_id in self._detached
+            known = self._stored_upto.get(sender_id)
             await self.stream_events(tracker)  # reads the stored tracker to diff against
-            if detached:
-                self._detached.add(sender_id)
+            if known is not None:
+                self._stored_upto[sender_id] = known
         if not self._erasure_settled(sender_id):
-            self._detached.add(sender_id)
+            self._stored_upto[sender_id] = 0
             self._keep_in_memory(tracker)
             return
         try:
@@ -294,16 +297,13 @@ class HarborTrackerStore(SQLTrackerStore):
             if isinstance(error, SQLAlchemyError):
                 report_failure(self.url, error)
             last = self._last_stored(sender_id)
-            if last is not None:
-                # The same history the database holds: new events are counted from it.
-                return last
-            # Whatever this conversation becomes now did not start from the stored
-            # history, so all of its events are new when they are written later.
-            self._detached.add(sender_id)
-            return None
+            # Continuing from the last stored state, only what comes after it is new;
+            # from a fresh start, everything is.
+            self._stored_upto[sender_id] = len(last.events) if last is not None else 0
+            return last
         report_success(self.url)
         # This tracker starts from the stored history again: count, don't append all.
-        self._detached.discard(sender_id)
+        self._stored_upto.pop(sender_id, None)
         if tracker is not None and not fetch_events_from_all_sessions:
             # Only the current session: the shape Rasa's processor keeps and saves.
             self._remember(tracker)

@@ -245,6 +245,26 @@ async def test_an_outage_carries_on_from_the_last_stored_state(
 
 @pytest.mark.postgres
 @pytest.mark.timeout(120)
+async def test_an_outage_on_one_of_two_instances_loses_nothing_of_the_other(
+    proxied_postgres: TcpProxy,
+) -> None:
+    first, second = HarborTrackerStore(DOMAIN), HarborTrackerStore(DOMAIN)
+    await turn(first, "web-two", "to the first")
+    await turn(second, "web-two", "to the second")  # the first's memory is now behind
+    proxied_postgres.cut()
+    await turn(first, "web-two", "to the first, during the outage")
+    proxied_postgres.restore()
+    await turn(first, "web-two", "to the first, after it")
+    assert stored_texts("web-two") == [
+        "to the first",
+        "to the second",
+        "to the first, during the outage",
+        "to the first, after it",
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(120)
 async def test_held_messages_are_written_even_if_the_person_never_writes_again(
     proxied_postgres: TcpProxy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
