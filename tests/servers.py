@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,18 +11,11 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
-from bench.procs import rasa_run_args
+from bench.procs import free_port, quiet_env, rasa_run_args
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 LOG_DIR = ROOT / "tests" / "artifacts" / "logs"
-
-
-def free_port() -> int:
-    """Returns a TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def newest_model() -> Optional[Path]:
@@ -34,25 +25,12 @@ def newest_model() -> Optional[Path]:
 
 
 def base_env(**overrides: str) -> Dict[str, str]:
-    """The environment a Harbor process gets in tests: local defaults plus ``overrides``."""
-    env = dict(os.environ)
-    env.update(
-        TF_CPP_MIN_LOG_LEVEL="3",
-        RASA_TELEMETRY_ENABLED="false",
-        SQLALCHEMY_SILENCE_UBER_WARNING="1",
-        TELEGRAM_TOKEN=env.get("TELEGRAM_TOKEN", ""),
-        TELEGRAM_BOT_NAME=env.get("TELEGRAM_BOT_NAME", ""),
-        TELEGRAM_WEBHOOK_URL=env.get("TELEGRAM_WEBHOOK_URL", ""),
-        TELEGRAM_SECRET_TOKEN=env.get("TELEGRAM_SECRET_TOKEN", ""),
-        TELEGRAM_API_SERVER=env.get("TELEGRAM_API_SERVER", "http://127.0.0.1:9"),
-        LOCK_STORE_URL=env.get("LOCK_STORE_URL", ""),
-        SANIC_HOST="127.0.0.1",
-        TF_INTER_OP_PARALLELISM_THREADS="1",
-        TF_INTRA_OP_PARALLELISM_THREADS="1",
-        SANIC_BACKLOG="1024",
-    )
-    env.update(overrides)
-    return env
+    """The environment a Harbor process gets in tests: what the bench serves with, on loopback.
+
+    One set of defaults for both (``bench.procs.quiet_env``): Telegram off and offline, no
+    API token, no inherited workers or lock store, one TensorFlow thread, backlog 1024.
+    """
+    return quiet_env(**{"SANIC_HOST": "127.0.0.1", **overrides})
 
 
 @dataclass

@@ -9,15 +9,10 @@ listens again on the same port.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from typing import Optional, Set
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.procs import free_port
 
 
 class TcpProxy:
@@ -26,7 +21,7 @@ class TcpProxy:
     def __init__(self, target_host: str, target_port: int) -> None:
         """Chooses a free port; nothing listens until :meth:`start`."""
         self.target = (target_host, target_port)
-        self.port = _free_port()
+        self.port = free_port()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: Optional[asyncio.base_events.Server] = None

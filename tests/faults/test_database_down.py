@@ -74,9 +74,7 @@ def outage_stack(model_path: Path) -> Iterator[Stack]:
     try:
         assert databases.migrate(direct) is None
         url = _via_proxy(direct, proxy.port)
-        actions = servers.action_server(
-            "faults-db-actions", DATABASE_URL=url, SANIC_HOST="127.0.0.1", **RETRY
-        ).start()
+        actions = servers.action_server("faults-db-actions", DATABASE_URL=url, **RETRY).start()
         started.append(actions)
         started.append(
             servers.rasa_server(

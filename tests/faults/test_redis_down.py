@@ -32,9 +32,7 @@ def locked_stack(model_path: Path, tmp_path_factory) -> Iterator[Tuple[TcpProxy,
     target = urlsplit(redis)
     proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 6379).start()
     database = f"sqlite:///{tmp_path_factory.mktemp('faults-redis') / 'harbor.db'}"
-    actions = servers.action_server(
-        "faults-redis-actions", DATABASE_URL=database, SANIC_HOST="127.0.0.1"
-    ).start()
+    actions = servers.action_server("faults-redis-actions", DATABASE_URL=database).start()
     rasa = servers.rasa_server(
         model_path,
         f"{actions.url}/webhook",

@@ -92,9 +92,7 @@ def scaled_server(model_path: Path) -> Iterator[servers.Process]:
     started = []
     try:
         assert databases.migrate(url) is None
-        actions = servers.action_server(
-            "load-actions", DATABASE_URL=url, SANIC_HOST="127.0.0.1"
-        ).start()
+        actions = servers.action_server("load-actions", DATABASE_URL=url).start()
         started.append(actions)
         rasa = servers.rasa_server(
             model_path,

@@ -34,7 +34,14 @@ pytestmark = [
 SCRIPT: Tuple[str, ...] = ("hey", "i'm in the uk") + tuple(HARBOR_CONVERSATION[1:])
 # Short messages sent at the same moment to both instances, for one person.
 BURST: Tuple[str, ...] = (
-    "thanks", "thank you", "ty", "thanks a lot", "thank u", "cheers", "many thanks", "thx",
+    "thanks",
+    "thank you",
+    "ty",
+    "thanks a lot",
+    "thank u",
+    "cheers",
+    "many thanks",
+    "thx",
 )
 
 
@@ -69,9 +76,7 @@ def instances(
     """One stateless action server and two Rasa servers sharing PostgreSQL and Redis."""
     _, redis = _service_urls()
     locks = {"LOCK_STORE_URL": redis, "LOCK_STORE_PREFIX": f"scale{uuid.uuid4().hex[:8]}"}
-    actions = servers.action_server(
-        "scale-actions", DATABASE_URL=shared_database, SANIC_HOST="127.0.0.1"
-    ).start()
+    actions = servers.action_server("scale-actions", DATABASE_URL=shared_database).start()
     started: List[servers.Process] = [actions]
     try:
         for name in ("scale-rasa-a", "scale-rasa-b"):
@@ -185,5 +190,5 @@ def test_simultaneous_messages_on_both_instances_are_each_stored_once(
     for index, step in enumerate(steps):
         if step == "<user>":
             assert index > 0 and steps[index - 1] == "action_listen", (
-                f"a message was taken in the middle of another turn: {steps[:index + 1]}"
+                f"a message was taken in the middle of another turn: {steps[: index + 1]}"
             )
