@@ -46,31 +46,33 @@ def _admin_connection(server_url: str):
     return connection
 
 
+# FORCE closes whatever still holds the database open (a server a test left running).
+_DROP = 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+
+
 def create_postgres(server_url: str, name: str) -> str:
     """Creates (or re-creates) database ``name`` on the server of ``server_url``.
 
     Returns the SQLAlchemy URL of the new database.
     """
-    if not _NAME.match(name):
-        raise ValueError(f"unsafe database name {name!r}")
-    connection = _admin_connection(server_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        connection.close()
+    _admin(server_url, name, _DROP, 'CREATE DATABASE "{name}"')
     return with_database(server_url, name)
 
 
 def drop_postgres(server_url: str, name: str) -> None:
     """Drops database ``name``, closing whatever still holds it open."""
+    _admin(server_url, name, _DROP)
+
+
+def _admin(server_url: str, name: str, *statements: str) -> None:
+    """Runs ``statements`` (``{name}`` filled in, after checking it is a safe name)."""
     if not _NAME.match(name):
         raise ValueError(f"unsafe database name {name!r}")
     connection = _admin_connection(server_url)
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for statement in statements:
+                cursor.execute(statement.format(name=name))
     finally:
         connection.close()
 
