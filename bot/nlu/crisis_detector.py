@@ -1,23 +1,31 @@
 """Rasa component that screens every message for a crisis and overrides the intent.
 
 It runs last in the NLU pipeline (see ``config.yml``), so nothing after it can undo it.
-When :func:`bot.safety.assess` finds suicide, self-harm or danger, the message gets:
+:func:`bot.safety.assess` reads each message with the rules and the trained screen (learned
+here, at ``rasa train``, from ``data/safety/``), and with the person's last few messages
+from the tracker. A message gets:
 
-- intent ``crisis`` with confidence 1.0, first in the intent ranking;
-- entities ``crisis_category`` (``suicide``/``self_harm``/``danger``) and ``crisis_kind``
-  (``distress``/``danger``) that fill the slots the crisis answer is chosen by;
-- a ``crisis`` entry in the parse data with the evidence (rule ids and matched words) and
-  the intent the classifier had predicted; Rasa keeps it in the tracker's parse data.
+- a crisis: intent ``crisis`` with confidence 1.0, first in the intent ranking, and the
+  entities ``crisis_category`` (``suicide``/``self_harm``/``danger``) and ``crisis_kind``
+  (``distress``/``danger``/``urgent_distress``/``urgent_danger``) that fill the slots the
+  crisis answer is chosen by;
+- an unclear message ("what's the point"): intent ``crisis_check`` (1.0), answered with a
+  direct question; "yes" or "not sure" to that question becomes a crisis here;
+- a ``crisis`` entry in the parse data with the tier, the evidence (rule ids, model score,
+  context) and the intent the classifier had predicted; Rasa keeps it in the tracker.
 
 A message that is only a request for the resources ("sos", "SOS!", "/sos") gets the intent
 ``request_resources`` with confidence 1.0, so the advertised "type SOS any time" never
-depends on the trained classifier.
+depends on the trained classifier. Everything here runs inside the Rasa server: no action
+server and no database is needed for any of it.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -25,6 +33,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_CONFIDENCE,
@@ -40,8 +50,12 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import bot.safety
+from bot.safety import corpus
+from bot.safety.classifier import FORMAT, CrisisClassifier
+from bot.safety.decision import Thresholds
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +63,26 @@ CRISIS_KEY = "crisis"
 CATEGORY_ENTITY = "crisis_category"
 KIND_ENTITY = "crisis_kind"
 OWN_ENTITIES = frozenset({CATEGORY_ENTITY, KIND_ENTITY})
+CHECK_QUESTION = "utter_crisis_check"
+# After these, the earlier messages have had their safety answer: they are not read again.
+ANSWERED_INTENTS = frozenset(
+    {"crisis", "crisis_check", "false_alarm", "feeling_safe", "request_resources"}
+)
 
 # "sos", "SOS!!", "/sos", "sos please", "s.o.s" — the whole message, nothing else.
 SOS_PATTERN = re.compile(
     r"^\W*/?\s*s\.?\s*o\.?\s*s\.?(\s+(please|pls|plz|now|help|help me|me))*\W*$",
     re.IGNORECASE,
 )
+# Answers to "is that where you are tonight?" that mean yes or not sure: both get the
+# crisis answer. A plain "no" is left to the dialogue (thanks, and back to the talk).
+CHECK_YES_PATTERN = re.compile(
+    r"\b(yes|yeah|yea|yep|yup|ya|yh|ye|yess+|kinda|kind of|sort of|sorta|maybe|not sure|"
+    r"unsure|idk|i dont know|i don't know|dunno|i guess|i think so|probably|a bit|a little|"
+    r"sometimes|i am|i do|it is|true)\b",
+    re.IGNORECASE,
+)
+CHECK_NO_PATTERN = re.compile(r"^\W*(no+|nope|nah+|not really|no i'?m not|i'?m not)\W*$", re.I)
 
 
 def is_sos(text: str) -> bool:
@@ -63,24 +91,45 @@ def is_sos(text: str) -> bool:
 
 
 @DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
 class CrisisDetector(GraphComponent, IntentClassifier):
-    """Sets the ``crisis`` intent (and category/kind entities) on crisis messages."""
+    """Sets the ``crisis``/``crisis_check`` intents (and crisis entities) on risky messages."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """The component's default config (see parent class for full docstring)."""
         return {
-            # Intent set on messages the safety screen flags.
+            # Intent set on messages the safety screen flags as a crisis.
             "crisis_intent": "crisis",
+            # Intent set on unclear messages that get the direct question.
+            "check_intent": "crisis_check",
             # Intent set on a bare "sos"; None switches the SOS shortcut off.
             "resources_intent": "request_resources",
+            # The labelled corpus the trained screen learns from (relative to the project).
+            "corpus": "data/safety",
+            # Also learn every NLU example as "not a crisis" (the bot's everyday traffic).
+            "nlu_examples_as_negatives": True,
+            # How many earlier messages, and how old at most, are read with a new one.
+            "context_messages": 3,
+            "context_minutes": 30,
+            **{f"{name}_threshold": value for name, value in _threshold_defaults().items()},
+            "context_floor": Thresholds().context_floor,
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        """Creates the component; the screen itself is built by :meth:`create`."""
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: Optional[ModelStorage] = None,
+        resource: Optional[Resource] = None,
+        classifier: Optional[CrisisClassifier] = None,
+    ) -> None:
+        """Creates the component; the rules are built by :meth:`create`/:meth:`load`."""
         self.component_config = {**self.get_default_config(), **config}
+        self.thresholds = Thresholds.from_config(self.component_config)
+        self.classifier = classifier
+        self._model_storage = model_storage
+        self._resource = resource
 
     @classmethod
     def create(
@@ -90,62 +139,175 @@ class CrisisDetector(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "CrisisDetector":
-        """Creates the component and builds the screen now, not on the first message."""
-        component = cls(config)
-        try:
-            bot.safety.warm_up()
-        except Exception:  # noqa: BLE001 - assess() falls back to keywords; keep serving
-            logger.exception("Could not build the crisis screen; using the keyword fallback.")
-        return component
+        """Creates an untrained component and builds the rules now, not on first use."""
+        _warm_up()
+        return cls(config, model_storage, resource)
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Screens each message and overrides its intent when it reads as a crisis."""
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Retrains when the safety corpus changes (Rasa does not see those files)."""
+        directory = Path({**cls.get_default_config(), **config}["corpus"])
+        if not directory.is_dir():
+            return f"{FORMAT}:missing"
+        return f"{FORMAT}:{corpus.fingerprint(directory)}"
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learns the trained screen from the safety corpus and saves it with the model."""
+        examples = corpus.read_training(Path(self.component_config["corpus"]))
+        if self.component_config["nlu_examples_as_negatives"]:
+            examples += [
+                corpus.Example("none", example.get(TEXT), False, "nlu")
+                for example in training_data.intent_examples
+                if example.get(TEXT)
+            ]
+        logger.info("Training the crisis screen on %s", corpus.split_counts(examples))
+        self.classifier = CrisisClassifier.fit(**corpus.as_columns(examples))
+        if self._model_storage is not None and self._resource is not None:
+            with self._model_storage.write_to(self._resource) as directory:
+                self.classifier.save(directory)
+        return self._resource  # type: ignore[return-value]
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CrisisDetector":
+        """Loads the trained screen saved inside the Rasa model (arrays only, no pickle)."""
+        _warm_up()
+        try:
+            with model_storage.read_from(resource) as directory:
+                classifier: Optional[CrisisClassifier] = CrisisClassifier.load(directory)
+        except Exception:  # noqa: BLE001 - the rules must keep answering
+            logger.exception("No usable trained crisis screen in this model; rules only.")
+            classifier = None
+        return cls(config, model_storage, resource, classifier)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leaves training data alone."""
+        return training_data
+
+    def process(
+        self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None
+    ) -> List[Message]:
+        """Screens each message, with the person's recent messages as context."""
         for message in messages:
-            self._process_one(message)
+            self._process_one(message, tracker)
         return messages
 
-    def _process_one(self, message: Message) -> None:
+    def _process_one(self, message: Message, tracker: Optional[DialogueStateTracker]) -> None:
         text = message.get(TEXT)
         if not isinstance(text, str) or not text.strip():
             return
-        assessment = bot.safety.assess(text)
+        context = self._context(tracker) if tracker is not None else []
+        assessment = bot.safety.assess(text, self.classifier, self.thresholds, context)
+        if not assessment.is_crisis and _answers_check(tracker, message, assessment):
+            assessment = bot.safety.Assessment(
+                bot.safety.SUICIDE, ("check: answered yes or not sure",), risk=assessment.risk
+            )
         if assessment.is_crisis:
-            self._mark_crisis(message, assessment)
+            self._mark(message, self.component_config["crisis_intent"], assessment)
+        elif assessment.is_check and not text.lstrip().startswith("/"):
+            self._mark(message, self.component_config["check_intent"], assessment)
         elif self.component_config["resources_intent"] and is_sos(text):
             _set_intent(message, self.component_config["resources_intent"])
 
-    def _mark_crisis(self, message: Message, assessment: bot.safety.Assessment) -> None:
+    def _context(self, tracker: DialogueStateTracker) -> List[str]:
+        """The person's last few messages that have not had a safety answer, oldest first."""
+        limit = int(self.component_config["context_messages"])
+        oldest = time.time() - 60 * float(self.component_config["context_minutes"])
+        texts: List[str] = []
+        for event in reversed(tracker.events):
+            if isinstance(event, (SessionStarted, Restarted)) or len(texts) >= limit:
+                break
+            if not isinstance(event, UserUttered):
+                continue
+            if event.timestamp < oldest or event.intent_name in ANSWERED_INTENTS:
+                break
+            if event.text and not event.text.startswith("/"):
+                texts.append(event.text)
+        return texts[::-1]
+
+    def _mark(self, message: Message, intent: Text, assessment: bot.safety.Assessment) -> None:
         previous: Optional[Dict[Text, Any]] = message.get(INTENT)
-        _set_intent(message, self.component_config["crisis_intent"])
-        text = message.get(TEXT)
+        _set_intent(message, intent)
         entities = [
             entity
             for entity in message.get(ENTITIES, [])
             if entity.get(ENTITY_ATTRIBUTE_TYPE) not in OWN_ENTITIES
         ]
-        for name, value in ((CATEGORY_ENTITY, assessment.category), (KIND_ENTITY, assessment.kind)):
-            entities.append(
-                {
-                    ENTITY_ATTRIBUTE_TYPE: name,
-                    ENTITY_ATTRIBUTE_VALUE: value,
-                    # The whole message is the evidence; a span keeps Rasa's tools happy.
-                    ENTITY_ATTRIBUTE_START: 0,
-                    ENTITY_ATTRIBUTE_END: len(text),
-                    ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
-                    EXTRACTOR: self.__class__.__name__,
-                }
-            )
+        if assessment.is_crisis:
+            entities += _crisis_entities(assessment, len(message.get(TEXT)), type(self).__name__)
         message.set(ENTITIES, entities, add_to_output=True)
         message.set(
             CRISIS_KEY,
             {
+                "tier": assessment.tier,
                 "category": assessment.category,
                 "kind": assessment.kind,
+                "imminent": assessment.imminent,
+                "risk": round(assessment.risk, 3),
                 "evidence": list(assessment.evidence),
                 "classifier_intent": (previous or {}).get(INTENT_NAME_KEY),
             },
             add_to_output=True,
         )
+
+
+def _threshold_defaults() -> Dict[str, float]:
+    defaults = Thresholds()
+    return {"crisis": defaults.crisis, "check": defaults.check, "imminent": defaults.imminent}
+
+
+def _warm_up() -> None:
+    try:
+        bot.safety.warm_up()
+    except Exception:  # noqa: BLE001 - assess() falls back to keywords; keep serving
+        logger.exception("Could not build the crisis screen; using the keyword fallback.")
+
+
+def _last_bot_action(tracker: DialogueStateTracker) -> Optional[Text]:
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted) and event.action_name != "action_listen":
+            return event.action_name
+        if isinstance(event, UserUttered):
+            return None
+    return None
+
+
+def _answers_check(
+    tracker: Optional[DialogueStateTracker],
+    message: Message,
+    assessment: bot.safety.Assessment,
+) -> bool:
+    """True when this message answers the direct question with yes, not sure, or more risk."""
+    text = message.get(TEXT) or ""
+    if tracker is None or text.lstrip().startswith("/"):
+        return False
+    if _last_bot_action(tracker) != CHECK_QUESTION or CHECK_NO_PATTERN.match(text):
+        return False
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    return bool(CHECK_YES_PATTERN.search(text)) or intent == "affirm" or assessment.is_check
+
+
+def _crisis_entities(
+    assessment: bot.safety.Assessment, length: int, extractor: Text
+) -> List[Dict[Text, Any]]:
+    return [
+        {
+            ENTITY_ATTRIBUTE_TYPE: name,
+            ENTITY_ATTRIBUTE_VALUE: value,
+            # The whole message is the evidence; a span keeps Rasa's tools happy.
+            ENTITY_ATTRIBUTE_START: 0,
+            ENTITY_ATTRIBUTE_END: length,
+            ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
+            EXTRACTOR: extractor,
+        }
+        for name, value in ((CATEGORY_ENTITY, assessment.category), (KIND_ENTITY, assessment.kind))
+    ]
 
 
 def _set_intent(message: Message, name: Text) -> None:

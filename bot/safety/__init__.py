@@ -9,43 +9,80 @@ is built on the first call (or by :func:`warm_up`).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from bot.safety.assessment import (
     CATEGORIES,
     DANGER,
     KIND_DANGER,
     KIND_DISTRESS,
+    KIND_URGENT_DANGER,
+    KIND_URGENT_DISTRESS,
     NO_CRISIS,
     SELF_HARM,
     SUICIDE,
+    TIER_CHECK,
+    TIER_CRISIS,
     Assessment,
     kind_of,
 )
 
+if TYPE_CHECKING:
+    from bot.safety.classifier import CrisisClassifier, Scores
+    from bot.safety.decision import Thresholds
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "CATEGORIES", "DANGER", "KIND_DANGER", "KIND_DISTRESS", "NO_CRISIS", "SELF_HARM",
-    "SUICIDE", "Assessment", "assess", "kind_of", "warm_up",
+    "CATEGORIES", "DANGER", "KIND_DANGER", "KIND_DISTRESS", "KIND_URGENT_DANGER",
+    "KIND_URGENT_DISTRESS", "NO_CRISIS", "SELF_HARM", "SUICIDE", "TIER_CHECK", "TIER_CRISIS",
+    "Assessment", "assess", "kind_of", "warm_up",
 ]
 
 
-def assess(text: Any) -> Assessment:
+def assess(
+    text: Any,
+    classifier: Optional["CrisisClassifier"] = None,
+    thresholds: Optional["Thresholds"] = None,
+    context: Sequence[str] = (),
+) -> Assessment:
     """Screens one text for suicide, self-harm and danger. Never raises.
 
     Args:
         text: What the person wrote (any length; None and non-strings are tolerated).
+        classifier: The trained screen; without it only the rules run.
+        thresholds: Where the model's probabilities turn into answers (defaults if None).
+        context: The person's earlier messages, oldest first, that got no safety answer
+            of their own; read together with ``text`` when ``text`` carries some risk.
 
     Returns:
-        The assessment: ``category`` is ``suicide``, ``self_harm``, ``danger`` or None,
-        ``kind`` is ``distress``/``danger``, ``evidence`` names the rules that fired.
-        If the spaCy screen cannot run, a blunt keyword screen answers instead.
+        The assessment: ``tier`` is ``crisis``, ``check`` or None; ``category`` is
+        ``suicide``, ``self_harm`` or ``danger`` for a crisis; ``evidence`` says why.
+        If the spaCy screen cannot run, a blunt keyword screen stands in for the rules;
+        if the model cannot run, the rules decide alone.
     """
+    from bot.safety.decision import Thresholds, combine
+    from bot.safety.normalise import normalise
+
     if text is None:
         return NO_CRISIS
     if not isinstance(text, str):
         text = str(text)
+    thresholds = thresholds or Thresholds()
+    scores = _score(classifier, text)
+    result = combine(_rules(text), scores, _normalised(normalise, text), thresholds)
+    if result.tier or not context or scores is None or scores.risk < thresholds.context_floor:
+        return result
+    joined = " ... ".join([*context, text])
+    together = combine(NO_CRISIS, _score(classifier, joined), "", thresholds)
+    if not together.tier:
+        return result
+    imminent = result.imminent or together.imminent
+    evidence = (*together.evidence, f"context: {len(context)} earlier message(s)")
+    return Assessment(together.category, evidence, together.tier, imminent, together.risk)
+
+
+def _rules(text: str) -> Assessment:
     try:
         from bot.safety.screen import default_screen
 
@@ -57,8 +94,27 @@ def assess(text: Any) -> Assessment:
         return fallback_assess(text)
 
 
+def _score(classifier: Optional["CrisisClassifier"], text: str) -> Optional["Scores"]:
+    if classifier is None:
+        return None
+    try:
+        return classifier.score(text)
+    except Exception:  # noqa: BLE001 - the rules still answer
+        logger.exception("Crisis model failed; the rules decide alone.")
+        return None
+
+
+def _normalised(normalise: Any, text: str) -> str:
+    try:
+        return normalise(text)
+    except Exception:  # noqa: BLE001 - only the imminence cues read it
+        return text.lower()
+
+
 def warm_up() -> None:
     """Builds the screen now (spaCy pipeline, Matcher, word lists) instead of on first use."""
+    from bot.safety.decision import imminent_cues
     from bot.safety.screen import default_screen
 
     default_screen().assess("warming up")
+    imminent_cues()

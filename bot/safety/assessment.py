@@ -16,13 +16,31 @@ CATEGORIES: Tuple[str, ...] = (DANGER, SUICIDE, SELF_HARM)
 
 KIND_DANGER = "danger"
 KIND_DISTRESS = "distress"
+# Imminent risk (an attempt in progress, a partner at the door): the answer leads with the
+# emergency number before any hotline.
+KIND_URGENT_DANGER = "urgent_danger"
+KIND_URGENT_DISTRESS = "urgent_distress"
+
+TIER_CRISIS = "crisis"
+# Unclear messages ("what's the point"): a direct question instead of the crisis card.
+TIER_CHECK = "check"
 
 
-def kind_of(category: Optional[str]) -> Optional[str]:
-    """Maps a category to the answer it needs: ``danger`` or ``distress`` (None for none)."""
+def kind_of(category: Optional[str], imminent: bool = False) -> Optional[str]:
+    """Maps a category to the answer it needs (None for no crisis).
+
+    Args:
+        category: ``suicide``, ``self_harm``, ``danger`` or None.
+        imminent: Whether the risk is happening now.
+
+    Returns:
+        ``danger``/``distress``, or ``urgent_danger``/``urgent_distress`` when imminent.
+    """
     if category is None:
         return None
-    return KIND_DANGER if category == DANGER else KIND_DISTRESS
+    if category == DANGER:
+        return KIND_URGENT_DANGER if imminent else KIND_DANGER
+    return KIND_URGENT_DISTRESS if imminent else KIND_DISTRESS
 
 
 @dataclass(frozen=True)
@@ -30,23 +48,41 @@ class Assessment:
     """What the safety screen found in one text.
 
     Attributes:
-        category: ``suicide``, ``self_harm`` or ``danger``; None when nothing was found.
-        evidence: One ``"<rule id>: <matched words>"`` string per rule that fired, in the
-            order the rules matched (words as they read after normalisation).
+        category: ``suicide``, ``self_harm`` or ``danger``; None when it is no crisis.
+        evidence: Why: one ``"<rule id>: <matched words>"`` string per rule that fired (words
+            as they read after normalisation), ``"model: ..."`` when the trained screen
+            decided, ``"context: ..."`` when earlier messages tipped the balance.
+        tier: ``crisis`` (the crisis answer), ``check`` (a direct question) or None.
+        imminent: The risk is happening now; the answer leads with the emergency number.
+        risk: The trained screen's probability of a crisis or an unclear message (0 when
+            only the rules ran).
     """
 
     category: Optional[str] = None
     evidence: Tuple[str, ...] = ()
+    tier: Optional[str] = None
+    imminent: bool = False
+    risk: float = 0.0
+
+    def __post_init__(self) -> None:
+        # A category always means the crisis tier (the rules set only the category).
+        if self.category is not None and self.tier is None:
+            object.__setattr__(self, "tier", TIER_CRISIS)
 
     @property
     def is_crisis(self) -> bool:
         """True when the text should get the crisis answer."""
-        return self.category is not None
+        return self.tier == TIER_CRISIS
+
+    @property
+    def is_check(self) -> bool:
+        """True when the text should get the direct question ("is that where you are?")."""
+        return self.tier == TIER_CHECK
 
     @property
     def kind(self) -> Optional[str]:
-        """``danger`` for danger, ``distress`` for suicide and self-harm, None otherwise."""
-        return kind_of(self.category)
+        """The answer's kind (see :func:`kind_of`); None unless it is a crisis."""
+        return kind_of(self.category, self.imminent)
 
     @property
     def rule_ids(self) -> Tuple[str, ...]:

@@ -1,6 +1,6 @@
 """Benchmark of the crisis screen: recall, false alarms and cost per message.
 
-``run()`` screens the labelled corpus (``tests/safety/corpus.yml``) through the same Rasa
+``run()`` screens the labelled corpus (``data/safety/corpus.yml``) through the same Rasa
 component the server uses (``CrisisDetector.process`` on Rasa ``Message`` objects) and
 returns recall and false-alarm rate per category plus p50/p95 cost per message. ``make
 bench`` calls it; ``python -m bot.safety.bench`` prints it. Timings live here, never in
@@ -21,7 +21,7 @@ import yaml
 from bot.safety.assessment import CATEGORIES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CORPUS_PATH = REPO_ROOT / "tests" / "safety" / "corpus.yml"
+CORPUS_PATH = REPO_ROOT / "data" / "safety" / "corpus.yml"
 
 
 def load_corpus(path: Optional[Path] = None) -> Dict[str, Any]:
@@ -76,7 +76,7 @@ def run(corpus_path: Optional[Path] = None, repeats: int = 3) -> Dict[str, Any]:
     """Screens the corpus through the Rasa component and returns the numbers.
 
     Args:
-        corpus_path: The labelled corpus (defaults to ``tests/safety/corpus.yml``).
+        corpus_path: The labelled corpus (defaults to ``data/safety/corpus.yml``).
         repeats: How many times each message is timed; every timing counts, more
             repeats only make the percentiles steadier.
 

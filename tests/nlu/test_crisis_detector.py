@@ -73,8 +73,11 @@ def test_the_evidence_reaches_the_parse_output(detector: CrisisDetector) -> None
     message = _parsed(detector, "i want to die", intent="feeling_lonely")
     output = message.as_dict(only_output_properties=True)
     assert output["crisis"] == {
+        "tier": "crisis",
         "category": "suicide",
         "kind": "distress",
+        "imminent": False,
+        "risk": 0.0,
         "evidence": ["suicide.want_die: want to die"],
         "classifier_intent": "feeling_lonely",
     }
@@ -129,11 +132,11 @@ def test_the_sos_shortcut_can_be_switched_off() -> None:
     assert _parsed(detector, "sos").get("intent")["name"] == "craving_contact"
 
 
-def test_it_is_registered_as_an_intent_classifier_without_training() -> None:
+def test_it_is_registered_as_a_trainable_intent_classifier() -> None:
     registered = DefaultV1Recipe._from_registry("bot.nlu.crisis_detector.CrisisDetector")
     assert registered.clazz is CrisisDetector
     assert DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER in registered.types
-    assert not registered.is_trainable
+    assert registered.is_trainable
 
 
 def test_config_places_it_last_in_the_pipeline() -> None:

@@ -18,5 +18,5 @@ def screen() -> CrisisScreen:
 
 @pytest.fixture(scope="session")
 def corpus() -> Dict[str, Any]:
-    """The labelled corpus in tests/safety/corpus.yml."""
+    """The labelled corpus in data/safety/corpus.yml."""
     return load_corpus()

@@ -1,85 +1,74 @@
-"""The labelled corpus: recall 1.0 on crisis messages, at most 3 % false alarms.
+"""Reading the safety corpus: formats, and blind rounds that join training only once scored."""
 
-The same numbers through the Rasa component are asserted in
-tests/nlu/test_crisis_detector.py; timing lives in bot.safety.bench (make bench).
-"""
+from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
-from typing import Any, Dict
 
-import yaml
+import pytest
 
-from bot.safety.assessment import CATEGORIES
+from bot.safety import corpus
 
 ROOT = Path(__file__).resolve().parents[2]
-MAX_FALSE_ALARM_RATE = 0.03
 
 
-def test_the_corpus_is_big_enough(corpus: Dict[str, Any]) -> None:
-    per_category = Counter(category for category, _group, _text in corpus["crisis"])
-    assert len(corpus["crisis"]) >= 150
-    assert all(per_category[category] >= 40 for category in CATEGORIES), per_category
-    assert len(corpus["negative"]) >= 150
+def _layout(tmp_path: Path, recorded: bool) -> Path:
+    (tmp_path / "train").mkdir()
+    (tmp_path / "blind").mkdir()
+    (tmp_path / "train" / "a.tsv").write_text("suicide\t1\ti took them all\nnone\t0\thi\n")
+    (tmp_path / "blind" / "round1.tsv").write_text("danger\the hit me\n\nnone\tdead tired\n")
+    if recorded:
+        (tmp_path / "blind" / "first_look.yml").write_text("rounds:\n  - set: round1\n")
+    return tmp_path
 
 
-def test_no_message_is_labelled_both_ways(corpus: Dict[str, Any]) -> None:
-    crisis = {text.lower() for _category, _group, text in corpus["crisis"]}
-    negative = {text.lower() for _group, text in corpus["negative"]}
-    assert not crisis & negative
-
-
-def test_every_crisis_message_is_caught(screen: Any, corpus: Dict[str, Any]) -> None:
-    missed = [text for _c, _g, text in corpus["crisis"] if not screen.assess(text).is_crisis]
-    assert not missed, f"recall {1 - len(missed) / len(corpus['crisis']):.3f}; missed: {missed}"
-
-
-def test_false_alarms_stay_at_or_below_three_percent(screen: Any, corpus: Dict[str, Any]) -> None:
-    alarms = [
-        f"{group}: {text} -> {screen.assess(text).evidence}"
-        for group, text in corpus["negative"]
-        if screen.assess(text).is_crisis
+def test_three_and_two_column_lines_are_read(tmp_path: Path) -> None:
+    examples = corpus.read_training(_layout(tmp_path, recorded=True))
+    assert [(e.label, e.imminent, e.text) for e in examples] == [
+        ("suicide", True, "i took them all"),
+        ("none", False, "hi"),
+        ("danger", False, "he hit me"),
+        ("none", False, "dead tired"),
     ]
-    rate = len(alarms) / len(corpus["negative"])
-    assert rate <= MAX_FALSE_ALARM_RATE, f"false-alarm rate {rate:.3f}: {alarms}"
 
 
-def test_each_crisis_message_gets_its_own_category(screen: Any, corpus: Dict[str, Any]) -> None:
-    confusion: Dict[str, Counter] = {category: Counter() for category in CATEGORIES}
-    wrong = []
-    for category, _group, text in corpus["crisis"]:
-        found = screen.assess(text).category or "none"
-        confusion[category][found] += 1
-        if found != category:
-            wrong.append(f"{category} -> {found}: {text}")
-    report = {category: dict(row) for category, row in confusion.items()}
-    assert not wrong, f"confusion {report}; wrong: {wrong}"
+def test_a_blind_round_is_not_learned_before_its_first_look_is_recorded(tmp_path: Path) -> None:
+    texts = {e.text for e in corpus.read_training(_layout(tmp_path, recorded=False))}
+    assert "he hit me" not in texts and "hi" in texts
 
 
-def test_the_danger_answer_is_never_swapped_for_the_distress_one(
-    screen: Any, corpus: Dict[str, Any]
-) -> None:
-    # The category decides which lines are shown: danger must keep the DV line.
-    swapped = [
-        text
-        for category, _group, text in corpus["crisis"]
-        if (category == "danger") != (screen.assess(text).kind == "danger")
-    ]
-    assert not swapped
+def test_the_fingerprint_changes_with_the_data(tmp_path: Path) -> None:
+    directory = _layout(tmp_path, recorded=False)
+    before = corpus.fingerprint(directory)
+    (directory / "train" / "a.tsv").write_text("none\t0\thello\n")
+    assert corpus.fingerprint(directory) != before
 
 
-def test_real_nlu_training_examples_rarely_read_as_a_crisis(screen: Any) -> None:
-    # Every intent's examples (support, small talk, flows) are ordinary messages from this
-    # audience: a realistic false-alarm check beyond the hand-picked negatives.
-    examples = []
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        for item in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
-            if "intent" in item and isinstance(item.get("examples"), str):
-                examples += [
-                    (item["intent"], line.strip()[2:].strip())
-                    for line in item["examples"].splitlines()
-                    if line.strip().startswith("- ")
-                ]
-    assert len(examples) > 300
-    alarms = [(intent, text) for intent, text in examples if screen.assess(text).is_crisis]
-    assert len(alarms) / len(examples) <= MAX_FALSE_ALARM_RATE, alarms
+@pytest.mark.parametrize("line", ["sad\t0\tx", "suicide\t2\tx", "only one field"])
+def test_bad_lines_name_the_file_and_line(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text(f"none\t0\tfine\n{line}\n")
+    with pytest.raises(ValueError, match="bad.tsv:2"):
+        corpus.read_tsv(path)
+
+
+def test_the_project_corpus_is_large_and_covers_every_label() -> None:
+    counts = corpus.split_counts(corpus.read_training(ROOT / "data" / "safety"))
+    assert counts["crisis"] >= 3000 and counts["none"] >= 3000, counts
+    assert min(counts[label] for label in ("suicide", "self_harm", "danger", "unclear")) >= 300
+
+
+def test_no_text_is_labelled_two_ways() -> None:
+    labels: dict = {}
+    for example in corpus.read_training(ROOT / "data" / "safety"):
+        labels.setdefault(example.text.lower().strip(), set()).add(example.label)
+    conflicting = {text: found for text, found in labels.items() if len(found) > 1}
+    assert not conflicting, list(conflicting.items())[:10]
+
+
+def test_every_blind_round_on_record_exists_and_was_scored_before_joining() -> None:
+    blind = ROOT / "data" / "safety" / "blind"
+    rounds = corpus.recorded_rounds(ROOT / "data" / "safety")
+    assert rounds, "at least one blind round is on record"
+    for name in rounds:
+        assert (blind / f"{name}.tsv").exists()
+    assert sorted(path.stem for path in blind.glob("*.tsv")) == rounds

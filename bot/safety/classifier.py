@@ -1,0 +1,257 @@
+"""The trained half of the crisis screen: a linear model over word and character n-grams.
+
+The rules (``screen.py``) are precise but only know the wording they were written for. This
+model is learned from the labelled corpus in ``data/safety/`` and reads wording it has never
+seen: misspellings and slang share character n-grams with the words they stand for, and
+indirect messages ("gave my dog to my sister and wrote everyone a letter") share words with
+the many ways the corpus says the same thing.
+
+Features are hashed (no vocabulary to store), weighted by inverse document frequency and
+fed to two logistic regressions: one over the five labels, one for imminence (an attempt in
+progress, a partner at the door). Long messages are also scored window by window, so a
+crisis sentence buried in a long vent is not diluted by everything around it. Parameters are
+saved as NumPy arrays and JSON: no pickle, so a model file cannot run code when loaded.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from bot.safety.normalise import normalise
+
+NONE = "none"
+UNCLEAR = "unclear"
+CRISIS_LABELS: Tuple[str, ...] = ("suicide", "self_harm", "danger")
+LABELS: Tuple[str, ...] = (NONE, UNCLEAR, *CRISIS_LABELS)
+
+FORMAT = 1
+PARAMS_FILE = "crisis_classifier.npz"
+CONFIG_FILE = "crisis_classifier.json"
+
+DEFAULT_CONFIG: Dict[str, float] = {
+    "word_features": 2**18,
+    "char_features": 2**18,
+    "c": 8.0,
+    "imminent_c": 4.0,
+    # Messages longer than this many words are also scored in overlapping windows.
+    "window_words": 28,
+    "window_step": 14,
+}
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The model's reading of one text.
+
+    Attributes:
+        probabilities: One probability per label in :data:`LABELS` (they sum to 1).
+        imminent: Probability that the danger is happening now (attempt, partner at the door).
+    """
+
+    probabilities: Dict[str, float]
+    imminent: float = 0.0
+
+    @property
+    def crisis(self) -> float:
+        """Probability of suicide, self-harm or danger together."""
+        return sum(self.probabilities.get(label, 0.0) for label in CRISIS_LABELS)
+
+    @property
+    def risk(self) -> float:
+        """Probability of a crisis or an unclear message: anything worth asking about."""
+        return self.crisis + self.probabilities.get(UNCLEAR, 0.0)
+
+    @property
+    def category(self) -> str:
+        """The most likely crisis category (whatever the crisis probability is)."""
+        return max(CRISIS_LABELS, key=lambda label: self.probabilities.get(label, 0.0))
+
+
+NO_SCORES = Scores({label: (1.0 if label == NONE else 0.0) for label in LABELS})
+
+
+def _vectorizers(config: Dict[str, float]) -> Tuple[object, object]:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    common = {"alternate_sign": False, "norm": None, "lowercase": True, "dtype": np.float32}
+    words = HashingVectorizer(
+        analyzer="word",
+        ngram_range=(1, 2),
+        token_pattern=r"(?u)\b\w+\b|[^\w\s]",
+        n_features=int(config["word_features"]),
+        **common,
+    )
+    chars = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), n_features=int(config["char_features"]), **common
+    )
+    return words, chars
+
+
+def windows(text: str, size: int, step: int) -> List[str]:
+    """The text itself, plus overlapping word windows when it is longer than ``size`` words."""
+    words = text.split()
+    if len(words) <= size:
+        return [text]
+    starts = range(0, max(1, len(words) - size + step), step)
+    return [text, *(" ".join(words[start : start + size]) for start in starts)]
+
+
+class CrisisClassifier:
+    """Scores texts with the trained model. Build with :meth:`fit` or :meth:`load`."""
+
+    def __init__(self, params: Dict[str, np.ndarray], config: Dict[str, float]) -> None:
+        """Wraps trained parameters (see :meth:`fit` for what they hold)."""
+        self._params = params
+        self._config = {**DEFAULT_CONFIG, **config}
+        self._words, self._chars = _vectorizers(self._config)
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def score(self, text: str) -> Scores:
+        """Scores one text; for a long text, the window that reads most like a crisis."""
+        return self.score_many([text])[0]
+
+    def score_many(self, texts: Sequence[str]) -> List[Scores]:
+        """Scores several texts at once (one matrix product for all their windows)."""
+        size, step = int(self._config["window_words"]), int(self._config["window_step"])
+        pieces: List[str] = []
+        owners: List[int] = []
+        for index, text in enumerate(texts):
+            for piece in windows(normalise(text or ""), size, step):
+                pieces.append(piece)
+                owners.append(index)
+        if not pieces:
+            return []
+        probabilities, imminent = self._predict(pieces)
+        best: Dict[int, int] = {}
+        crisis = probabilities[:, 2:].sum(axis=1) + 0.5 * probabilities[:, 1]
+        for row, owner in enumerate(owners):
+            if owner not in best or crisis[row] > crisis[best[owner]]:
+                best[owner] = row
+        return [
+            Scores(
+                {label: float(probabilities[best[i], j]) for j, label in enumerate(LABELS)},
+                float(imminent[best[i]]),
+            )
+            for i in range(len(texts))
+        ]
+
+    def _features(self, texts: Sequence[str]) -> "object":
+        from scipy.sparse import hstack
+        from sklearn.preprocessing import normalize
+
+        matrix = hstack([self._words.transform(texts), self._chars.transform(texts)]).tocsr()
+        matrix.data = np.log1p(matrix.data)
+        matrix = matrix.multiply(self._params["idf"]).tocsr()
+        return normalize(matrix)
+
+    def _predict(self, texts: Sequence[str]) -> Tuple[np.ndarray, np.ndarray]:
+        features = self._features(texts)
+        logits = features @ self._params["coef"].T + self._params["intercept"]
+        logits = np.asarray(logits) - np.max(logits, axis=1, keepdims=True)
+        probabilities = np.exp(logits)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        imminent_logit = np.asarray(features @ self._params["imminent_coef"]).ravel()
+        imminent = 1.0 / (1.0 + np.exp(-(imminent_logit + self._params["imminent_intercept"][0])))
+        return probabilities, imminent
+
+    # --- training --------------------------------------------------------------------------
+
+    @classmethod
+    def fit(
+        cls,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        imminent: Sequence[bool],
+        config: Optional[Dict[str, float]] = None,
+    ) -> "CrisisClassifier":
+        """Learns the model from labelled texts.
+
+        Args:
+            texts: The messages.
+            labels: One of :data:`LABELS` per message.
+            imminent: Per message, whether the danger is happening now (crisis texts only).
+            config: Overrides for :data:`DEFAULT_CONFIG`.
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        config = {**DEFAULT_CONFIG, **(config or {})}
+        unknown = set(labels) - set(LABELS)
+        if unknown:
+            raise ValueError(f"unknown labels in the corpus: {sorted(unknown)}")
+        model = cls({"idf": np.ones(1, dtype=np.float32)}, config)
+        normalised = [normalise(text) for text in texts]
+        model._params["idf"] = model._idf(normalised)
+        features = model._features(normalised)
+        targets = np.array([LABELS.index(label) for label in labels])
+        # Balanced weights: the corpus has far more of some labels than others, and a
+        # missed crisis costs more than a check-in question.
+        main = LogisticRegression(
+            C=config["c"], max_iter=2000, class_weight="balanced", solver="lbfgs"
+        ).fit(features, targets)
+        imminent_coef, imminent_intercept = _fit_imminence(
+            features, targets, imminent, float(config["imminent_c"])
+        )
+        # A label with no examples gets a row that never wins (a corpus may lack one).
+        coef = np.zeros((len(LABELS), features.shape[1]), dtype=np.float32)
+        intercept = np.full(len(LABELS), -30.0, dtype=np.float32)
+        rows = main.coef_ if len(main.classes_) > 2 else np.vstack([-main.coef_, main.coef_])
+        offsets = main.intercept_ if len(main.classes_) > 2 else np.array(
+            [-main.intercept_[0], main.intercept_[0]]
+        )
+        for row, label_index in enumerate(main.classes_):
+            coef[label_index], intercept[label_index] = rows[row], offsets[row]
+        model._params.update(
+            coef=coef,
+            intercept=intercept,
+            imminent_coef=imminent_coef,
+            imminent_intercept=imminent_intercept,
+        )
+        return model
+
+    def _idf(self, texts: Sequence[str]) -> np.ndarray:
+        from scipy.sparse import hstack
+
+        matrix = hstack([self._words.transform(texts), self._chars.transform(texts)]).tocsc()
+        document_frequency = np.diff(matrix.indptr).astype(np.float32)
+        return (np.log((1 + len(texts)) / (1 + document_frequency)) + 1).astype(np.float32)
+
+    # --- persistence -----------------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        """Writes the parameters (NumPy arrays) and config (JSON) into ``directory``."""
+        directory.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(directory / PARAMS_FILE, **self._params)
+        meta = {"format": FORMAT, "labels": list(LABELS), "config": self._config}
+        (directory / CONFIG_FILE).write_text(json.dumps(meta, indent=1), encoding="utf8")
+
+    @classmethod
+    def load(cls, directory: Path) -> "CrisisClassifier":
+        """Reads a model written by :meth:`save` (arrays only: ``allow_pickle=False``)."""
+        meta = json.loads((directory / CONFIG_FILE).read_text(encoding="utf8"))
+        if meta.get("format") != FORMAT or tuple(meta.get("labels", ())) != LABELS:
+            raise ValueError(f"{directory} holds a crisis model of another format")
+        with np.load(directory / PARAMS_FILE, allow_pickle=False) as arrays:
+            params = {name: arrays[name] for name in arrays.files}
+        return cls(params, meta["config"])
+
+
+def _fit_imminence(
+    features: "object", targets: np.ndarray, imminent: Sequence[bool], c: float
+) -> Tuple[np.ndarray, np.ndarray]:
+    """Learns "happening now" from the crisis examples; never fires without examples."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = np.flatnonzero(targets >= 2)
+    urgent = np.array([bool(imminent[row]) for row in rows])
+    width = features.shape[1]  # type: ignore[attr-defined]
+    if len(set(urgent.tolist())) < 2:
+        return np.zeros(width, dtype=np.float32), np.array([-30.0], dtype=np.float32)
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", solver="lbfgs")
+    model.fit(features[rows], urgent)  # type: ignore[index]
+    return model.coef_.ravel().astype(np.float32), model.intercept_.astype(np.float32)
