@@ -20,7 +20,12 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.safety.assessment import KIND_DANGER, KIND_DISTRESS
+from bot.safety.assessment import (
+    KIND_DANGER,
+    KIND_DISTRESS,
+    KIND_URGENT_DANGER,
+    KIND_URGENT_DISTRESS,
+)
 from bot.safety.resources import (
     COUNTRY_CODES,
     OTHER_COUNTRY,
@@ -34,7 +39,10 @@ OUTPUT_PATH = REPO_ROOT / "domain" / "crisis_responses.yml"
 
 # (country slot value, crisis_kind slot value); None means "not set".
 COUNTRY_VALUES: Tuple[Optional[str], ...] = (None, OTHER_COUNTRY, *COUNTRY_CODES)
-KIND_VALUES: Tuple[Optional[str], ...] = (KIND_DISTRESS, KIND_DANGER, None)
+KIND_VALUES: Tuple[Optional[str], ...] = (
+    KIND_DISTRESS, KIND_DANGER, KIND_URGENT_DISTRESS, KIND_URGENT_DANGER, None
+)
+URGENT = {KIND_URGENT_DISTRESS: KIND_DISTRESS, KIND_URGENT_DANGER: KIND_DANGER}
 
 # --- the copy ------------------------------------------------------------------------------
 # Short enough for a phone screen; validation first, then 1-2 people to reach, the
@@ -49,18 +57,36 @@ VALIDATION = {
         "Thank you for telling me. That sounds frightening, and none of it is your fault. "
         "You deserve to be safe."
     ),
+    KIND_URGENT_DISTRESS: (
+        "I'm so glad you told me. Your life matters, and right now you need a person with you."
+    ),
+    KIND_URGENT_DANGER: "Your safety comes first. None of this is your fault.",
     None: (
         "I'm really glad you reached out. Whatever is happening, you deserve support and "
         "you deserve to be safe."
     ),
 }
+RESOURCES_VALIDATION = "You don't have to get through this alone."
+# Imminent risk: the emergency number before anything else.
+URGENT_LOCAL = {
+    KIND_URGENT_DISTRESS: "Please call {number} now, or ask someone near you to call for you.",
+    KIND_URGENT_DANGER: (
+        "If you can, call {number} now. Get to a room with a lock, or out of the house if "
+        "it's safe to."
+    ),
+}
+URGENT_UNKNOWN = (
+    "Please call your local emergency number now (911 in the US and Canada, 999 in the UK, "
+    "000 in Australia, 112 in the EU and India)."
+)
+FOR_EVERYONE_ELSE = "• For everyone: findahelpline.com lists other free lines near you"
 REACH_NOW = "You can reach a real person right now:"
 RESOURCES_INTRO = "People you can reach right now{where}:"
 STAY = (
     "I'm a bot, not an emergency service, but I can stay with you. "
     "Want to do a short grounding exercise together?"
 )
-BOT_NOTE = "I'm a bot, not an emergency service."
+STAY_URGENT = "I'm a bot, not an emergency service. I'm right here while you reach them."
 ASK_COUNTRY = "Where are you? Tap or type your country for local numbers."
 EMERGENCY_LOCAL = "If you're in immediate danger, call {number}."
 EMERGENCY_UNKNOWN = "If you're in immediate danger, call your local emergency number."
@@ -108,20 +134,46 @@ def _bullets(lines: Sequence[str]) -> List[str]:
 
 
 def _local_lines(country: Country, kind: Optional[str], crisis_count: int) -> List[str]:
-    """The 1-2 lines to show: danger leads with the DV line, then one crisis line."""
+    """The 1-2 lines to show: danger leads with the DV line, then one crisis line.
+
+    A domestic-violence line that serves women only is followed by findahelpline.com, so
+    nobody is left without a line.
+    """
+    kind = URGENT.get(kind, kind)
     crisis = [line.display() for line in country.crisis]
-    dv = [line.display() for line in country.dv]
     if kind == KIND_DISTRESS:
-        return crisis[:crisis_count]
-    return dv[:1] + crisis[:1]
+        return _bullets(crisis[:crisis_count])
+    shown = _bullets([line.display() for line in country.dv[:1]] + crisis[:1])
+    if country.dv[:1] and country.dv[0].for_women:
+        shown.append(FOR_EVERYONE_ELSE)
+    return shown
+
+
+def _urgent_text(country: Optional[Country], other: bool, kind: str) -> str:
+    """Imminent risk: the emergency number first, then one or two lines, then the bot note."""
+    if country is not None:
+        first = URGENT_LOCAL[kind].format(number=country.emergency.number)
+        lines = _local_lines(country, kind, crisis_count=1)
+    else:
+        first = URGENT_UNKNOWN
+        lines = [OTHER_COUNTRY_LINE] if other else (
+            [NO_COUNTRY_CRISIS, NO_COUNTRY_ELSEWHERE] if kind == KIND_URGENT_DISTRESS
+            else [NO_COUNTRY_DV, NO_COUNTRY_CRISIS, NO_COUNTRY_ELSEWHERE]
+        )
+    parts = [first, "", VALIDATION[kind], REACH_NOW, *lines, "", STAY_URGENT]
+    if country is None and not other:
+        parts.append(ASK_COUNTRY)
+    return "\n".join(parts)
 
 
 def crisis_text(country: Optional[Country], other: bool, kind: Optional[str]) -> str:
     """The crisis answer for one country (None: unknown) and kind (None: unknown)."""
+    if kind in URGENT:
+        return _urgent_text(country, other, kind)
     parts = [VALIDATION[kind], ""]
     if country is not None:
         emergency = EMERGENCY_LOCAL.format(number=country.emergency.number)
-        lines = _bullets(_local_lines(country, kind, crisis_count=2))
+        lines = _local_lines(country, kind, crisis_count=2)
         body = [emergency, *lines] if kind != KIND_DISTRESS else [REACH_NOW, *lines, emergency]
     elif other:
         body = [REACH_NOW, OTHER_COUNTRY_LINE, EMERGENCY_UNKNOWN]
@@ -136,20 +188,24 @@ def crisis_text(country: Optional[Country], other: bool, kind: Optional[str]) ->
 
 
 def resources_text(country: Optional[Country], other: bool, kind: Optional[str]) -> str:
-    """The answer to "sos" / "give me a hotline" (no validation preamble)."""
+    """The answer to "sos" / "give me a hotline": validation, lines, and the offer to stay."""
+    if kind in URGENT:
+        return _urgent_text(country, other, kind)
     if country is not None:
         intro = RESOURCES_INTRO.format(where=f" in {country.name}")
         crisis = [line.display() for line in country.crisis]
-        dv = [line.display() for line in country.dv]
+        dv = country.dv[:1]
         if kind == KIND_DISTRESS:
-            shown = crisis[:2]
+            shown = _bullets(crisis[:2])
         elif kind == KIND_DANGER:
-            shown = dv[:1] + crisis[:1]
+            shown = _local_lines(country, kind, crisis_count=1)
         else:
-            shown = crisis[:1] + dv[:1]
-        lines = [intro, *_bullets(shown)]
+            shown = _bullets(crisis[:1] + [line.display() for line in dv])
+            if dv and dv[0].for_women:
+                shown.append(FOR_EVERYONE_ELSE)
+        lines = [RESOURCES_VALIDATION, intro, *shown]
         lines.append(EMERGENCY_LOCAL.format(number=country.emergency.number))
-        return "\n".join([*lines, BOT_NOTE])
+        return "\n".join([*lines, "", STAY])
     intro = RESOURCES_INTRO.format(where="")
     if other:
         body = [OTHER_COUNTRY_LINE, EMERGENCY_UNKNOWN]
@@ -157,7 +213,7 @@ def resources_text(country: Optional[Country], other: bool, kind: Optional[str])
         body = [NO_COUNTRY_CRISIS, NO_COUNTRY_ELSEWHERE, EMERGENCY_UNKNOWN]
     else:
         body = [NO_COUNTRY_CRISIS, NO_COUNTRY_DV, NO_COUNTRY_ELSEWHERE, EMERGENCY_UNKNOWN]
-    lines = [intro, *body, BOT_NOTE]
+    lines = [RESOURCES_VALIDATION, intro, *body, "", STAY]
     if not other:
         lines.append(ASK_COUNTRY)
     return "\n".join(lines)
@@ -241,7 +297,7 @@ def render(directory: Optional[Directory] = None) -> str:
         "version": "3.1",
         "responses": {
             "utter_crisis": _variations("utter_crisis", crisis_text, directory, True),
-            "utter_resources": _variations("utter_resources", resources_text, directory, False),
+            "utter_resources": _variations("utter_resources", resources_text, directory, True),
             "utter_country_saved": _country_saved(directory),
         },
     }

@@ -51,6 +51,8 @@ class Line:
         last_verified: When it was last checked.
         confidence: ``verified-from-provider`` or ``secondary source``.
         note: Anything a reviewer should know.
+        for_women: The line serves women only; answers then also name findahelpline.com.
+        availability: Where it does not answer, in words people read ("not in West Bengal").
     """
 
     service: str
@@ -64,6 +66,8 @@ class Line:
     also_text: Optional[str] = None
     hours: Optional[str] = None
     note: Optional[str] = None
+    for_women: bool = False
+    availability: Optional[str] = None
 
     def display(self) -> str:
         """One short line for a chat answer, e.g. ``Samaritans: call 116 123 (free, 24/7)``."""
@@ -79,7 +83,10 @@ class Line:
             action += f" or {self.also_call}"
         if self.also_text:
             action += f", or text {self.also_text}"
-        hours = f" ({self.hours})" if self.hours else ""
+        details = [part for part in (self.hours, self.availability) if part]
+        if self.for_women:
+            details.insert(0, "for women")
+        hours = f" ({'; '.join(details)})" if details else ""
         return f"{self.service}: {action}{hours}"
 
     def numbers(self) -> Tuple[str, ...]:
@@ -189,6 +196,8 @@ def _line(raw: Any, where: str) -> Line:
         also_text=str(also_text) if also_text is not None else None,
         hours=str(raw["hours"]) if raw.get("hours") else None,
         note=str(raw["note"]) if raw.get("note") else None,
+        for_women=bool(raw.get("for_women", False)),
+        availability=str(raw["availability"]) if raw.get("availability") else None,
     )
 
 

@@ -127,11 +127,53 @@ def test_somewhere_else_gets_findahelpline(domain: Domain) -> None:
     assert "findahelpline.com" in text and "988" not in text
 
 
-def test_sos_lists_resources_without_a_preamble(domain: Domain) -> None:
-    text = _say(domain, "utter_resources", "GB", None)["text"]
-    assert text.startswith("People you can reach right now in the UK:")
-    assert "116 123" in text and "0808 2000 247" in text and "999" in text
-    assert not any(text.startswith(v) for v in VALIDATION.values())
+def test_sos_validates_first_lists_the_lines_and_offers_to_stay(domain: Domain) -> None:
+    said = _say(domain, "utter_resources", "GB", None)
+    lines = said["text"].splitlines()
+    assert lines[0] == render_domain.RESOURCES_VALIDATION
+    assert lines[1] == "People you can reach right now in the UK:"
+    assert "116 123" in said["text"] and "0808 2000 247" in said["text"]
+    assert "999" in said["text"]
+    assert "I can stay with you" in said["text"]
+    assert said["buttons"][0]["payload"] == "/request_grounding"
+
+
+@pytest.mark.parametrize("response", LOCALIZED)
+@pytest.mark.parametrize("country", [None, "US", "GB", "AU", "IN", "OTHER"])
+def test_imminent_risk_leads_with_the_emergency_number(
+    domain: Domain, response: str, country: Optional[str]
+) -> None:
+    emergency = {None: "911", "US": "911", "GB": "999", "AU": "000", "IN": "112",
+                 "OTHER": "local emergency number"}[country]
+    for kind in ("urgent_distress", "urgent_danger"):
+        first = _say(domain, response, country, kind)["text"].splitlines()[0]
+        assert emergency in first and "call" in first.lower(), (kind, first)
+
+
+def test_without_a_country_imminent_risk_names_the_local_emergency_number(
+    domain: Domain,
+) -> None:
+    first = _say(domain, "utter_crisis", None, "urgent_danger")["text"].splitlines()[0]
+    assert "your local emergency number" in first
+
+
+@pytest.mark.parametrize("country", ["DE", "FR", "IE", "IN"])
+def test_a_dv_line_for_women_only_is_followed_by_findahelpline(
+    domain: Domain, country: str
+) -> None:
+    for response in LOCALIZED:
+        text = _say(domain, response, country, "danger")["text"]
+        assert "for women" in text and "findahelpline.com" in text, (response, text)
+
+
+def test_ireland_text_line_has_no_unverified_keyword(domain: Domain) -> None:
+    text = _say(domain, "utter_crisis", "IE", "distress")["text"]
+    assert "text 50808" in text and "TALK" not in text
+
+
+def test_india_women_helpline_says_where_it_is_not_available(domain: Domain) -> None:
+    text = _say(domain, "utter_resources", "IN", None)["text"]
+    assert "181" in text and "not in every state" in text
 
 
 @pytest.mark.parametrize("response", LOCALIZED)
