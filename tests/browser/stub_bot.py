@@ -38,6 +38,14 @@ CRISIS_TEXT = (
 )
 CRISIS_CUSTOM = {"harbor": {"card": "crisis"}}
 PUSH_TEXT = "Checking in, like you asked. How are you doing now?"
+ASK_COUNTRY = "Where are you? Tap or type your country for local numbers."
+COUNTRY_BUTTONS = [
+    {"title": "US", "payload": '/inform_country{"country":"US"}'},
+    {"title": "UK", "payload": '/inform_country{"country":"GB"}'},
+]
+COUNTRY_SAVED_GB = (
+    "Got it: the UK. I'll remember that and show lines for the UK whenever you type SOS."
+)
 MARKUP_TEXT = '<img src="x" onerror="document.title=\'owned\'"> <b>bold?</b>'
 
 
@@ -78,13 +86,14 @@ class StubBot:
         return self
 
     def stop(self) -> None:
-        """Stops the server and its thread."""
+        """Stops the server and its thread (a second call does nothing)."""
         if self._loop is None:
             return
         asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread:
             self._thread.join(10)
+        self._loop = None
 
     def _run(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -142,6 +151,12 @@ class StubBot:
             return [{"text": "I'll check in with you in a moment."}]
         if text == "html":
             return [{"text": MARKUP_TEXT}]
+        if text == "where":
+            return [{"text": ASK_COUNTRY, "buttons": COUNTRY_BUTTONS}]
+        if text.startswith("/inform_country"):
+            return [{"text": "Thank you."}]
+        if text == "i'm in the uk":
+            return [{"text": COUNTRY_SAVED_GB}]
         return [{"text": "I hear you. Tell me more?"}]
 
 

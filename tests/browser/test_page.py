@@ -94,10 +94,19 @@ def test_a_crisis_message_shows_the_crisis_card_with_tap_links(
     screenshot(phone, "browser-stub-crisis-phone")
 
 
-def test_sos_button_asks_for_crisis_lines(phone: Page, stub: StubSite) -> None:
+def test_sos_button_shows_the_lines_at_once_then_harbors_answer(
+    phone: Page, stub: StubSite
+) -> None:
     open_chat(phone, stub)
+    stub.bot.gate.clear()  # hold Harbor's answer back
     phone.get_by_role("button", name="SOS: show crisis lines").click()
-    expect(phone.locator("#log .card-crisis")).to_be_visible()
+    cards = phone.locator("#log .card-crisis")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_have_attribute("data-source", "page")
+    expect(phone.locator("#typing")).to_be_visible()
+    stub.bot.gate.set()
+    expect(cards).to_have_count(2)
+    expect(cards.last).to_contain_text("Samaritans")
     assert [m.text for m in stub.bot.received] == ["SOS"]
 
 

@@ -1,6 +1,7 @@
 // Harbor's chat page: a socket.io client for Harbor's socket channel on the Rasa server.
 import { cardKind } from "./links.js";
 import * as render from "./render.js";
+import { countryFromPayload, countryFromText, isSos, sosMessage } from "./sos.js";
 import { clearAll, load, save } from "./store.js";
 
 const config = Object.assign(
@@ -13,6 +14,9 @@ const config = Object.assign(
   window.HARBOR_CONFIG || {},
 );
 const REPLY_WAIT_MS = 20000;
+const UNREACHABLE = "Can't reach Harbor right now. Trying again…";
+const QUEUED = "Can't reach Harbor right now. Your message will go when the connection is back.";
+const SOS_QUEUED = "Can't reach Harbor right now. The lines above work without it.";
 
 const byId = (id) => document.getElementById(id);
 const ui = {
@@ -33,6 +37,9 @@ const state = load();
 let socket = null;
 let waitTimer = null;
 let cardCount = 0;
+// A message went out and Harbor has not answered it yet (socket.io holds it while offline).
+let awaiting = false;
+let offlineNote = "";
 
 function setStatus(text, connection) {
   ui.status.textContent = text;
@@ -81,6 +88,7 @@ function showEntry(entry) {
   }
   cardCount += 1;
   const node = render.botMessage(entry.message, cardCount);
+  if (entry.local) node.dataset.source = "page";
   append(node);
   const replies = render.repliesOf(entry.message);
   if (replies.length && !entry.answered) append(render.quickReplies(replies, chooseReply));
@@ -90,21 +98,45 @@ function showEntry(entry) {
   }
 }
 
+function rememberCountry(code) {
+  if (code) state.country = code;
+}
+
+function isOnline() {
+  return Boolean(socket?.connected);
+}
+
+/** The crisis card from the page's own copy of the lines: no server needed. */
+function showSosCard() {
+  const entry = { from: "bot", local: true, message: sosMessage(state.country) };
+  state.messages.push(entry);
+  save(state);
+  showEntry(entry);
+}
+
 /** Sends `payload` to Harbor and shows `shown` as what the person said. */
 function send(payload, shown) {
   clearReplies();
   const entry = { from: "user", text: shown };
   state.messages.push(entry);
+  rememberCountry(countryFromPayload(payload));
   save(state);
   showEntry(entry);
-  setStatus("");
+  if (isSos(payload)) showSosCard();
   // socket.io buffers this while offline and sends it when the connection is back.
   socket?.emit("user_uttered", {
     message: payload,
     session_id: state.sessionId,
     metadata: { language: navigator.language || "" },
   });
-  waitForReply();
+  awaiting = true;
+  if (isOnline()) {
+    setStatus("");
+    waitForReply();
+  } else {
+    offlineNote = isSos(payload) ? SOS_QUEUED : QUEUED;
+    setStatus(offlineNote);
+  }
 }
 
 function chooseReply(reply) {
@@ -121,13 +153,21 @@ function onBotMessage(data) {
     custom: data.custom && typeof data.custom === "object" ? data.custom : undefined,
   };
   stopWaiting();
+  awaiting = false;
   setStatus("");
   // Nothing to show (e.g. custom data meant for another client): show nothing.
   if (!message.text && !message.quick_replies?.length && !cardKind(message)) return;
   const entry = { from: "bot", message };
   state.messages.push(entry);
+  rememberCountry(countryFromText(message.text));
   save(state);
   showEntry(entry);
+}
+
+/** Offline: no typing dots, and nothing to send again (socket.io keeps the message). */
+function wentOffline(text) {
+  stopWaiting();
+  setStatus(offlineNote || text, "offline");
 }
 
 function connect() {
@@ -142,8 +182,10 @@ function connect() {
     reconnectionDelayMax: 10000,
   });
   socket.on("connect", () => {
+    offlineNote = "";
     setStatus("", "connected");
     socket.emit("session_request", { session_id: state.sessionId });
+    if (awaiting) waitForReply();
   });
   socket.on("session_confirm", (sessionId) => {
     if (typeof sessionId === "string" && sessionId) {
@@ -153,12 +195,9 @@ function connect() {
   });
   socket.on("bot_uttered", onBotMessage);
   socket.on("disconnect", () => {
-    setStatus("Connection lost. Reconnecting… your messages will be sent when it is back.",
-      "offline");
+    wentOffline("Connection lost. Reconnecting… your messages will be sent when it is back.");
   });
-  socket.on("connect_error", () => {
-    setStatus("Can't reach Harbor right now. Trying again…", "offline");
-  });
+  socket.on("connect_error", () => wentOffline(UNREACHABLE));
 }
 
 /** Clears this tab's chat and the socket, then leaves for a neutral site (no way Back). */

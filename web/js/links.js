@@ -149,23 +149,38 @@ export function cardActions(text, explicit) {
 
 const EXPLICIT_NUMBER = /^\+?\d[\d -]{0,20}$/;
 const EXPLICIT_BODY = /^[A-Za-z0-9]{1,16}$/;
+const EXPLICIT_ADDRESS = /^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(?:\/[\w\-./]*)?$/;
+
+function labelOf(link, fallback) {
+  return typeof link.label === "string" && link.label.trim() && link.label.length <= 60
+    ? link.label.trim()
+    : fallback;
+}
+
+/** An *Open* button for `{kind: "web", address: "findahelpline.com"}` (https only). */
+function webAction(link) {
+  const address = typeof link.address === "string" ? link.address.trim() : "";
+  if (!EXPLICIT_ADDRESS.test(address)) return null;
+  return { kind: "web", label: labelOf(link, `Open ${address}`), href: `https://${address}` };
+}
 
 function explicitActions(links) {
   if (!Array.isArray(links)) return [];
   const actions = [];
   for (const link of links) {
     if (!link || typeof link !== "object") continue;
+    if (link.kind === "web") {
+      const action = webAction(link);
+      if (action) actions.push(action);
+      continue;
+    }
     const kind = link.kind === "text" ? "text" : link.kind === "call" ? "call" : null;
     const number = typeof link.number === "string" ? link.number.trim() : "";
     if (!kind || !EXPLICIT_NUMBER.test(number)) continue;
     const digits = digitsOf(number);
     if (digits.replace("+", "").length < 2) continue;
     const body = typeof link.body === "string" && EXPLICIT_BODY.test(link.body) ? link.body : "";
-    const fallback = kind === "call" ? `Call ${number}` : `Text ${number}`;
-    const label =
-      typeof link.label === "string" && link.label.trim() && link.label.length <= 60
-        ? link.label.trim()
-        : fallback;
+    const label = labelOf(link, kind === "call" ? `Call ${number}` : `Text ${number}`);
     const href = kind === "call" ? telHref(digits) : smsHref(digits, body);
     actions.push({ kind, label, href });
   }
