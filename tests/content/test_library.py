@@ -173,3 +173,10 @@ def test_message_variations_must_share_fields(tmp_path):
     path.write_text(text.replace(old, '    - "{before} down to {later}.', 1))
     with pytest.raises(ContentError, match="different"):
         load_library(folder)
+
+
+def test_the_push_pull_explanation_says_where_a_pattern_ends_and_abuse_begins() -> None:
+    from bot.content.library import load_library
+
+    short = load_library().topic("push_pull").short
+    assert "abuse, not an attachment style" in short and "SOS" in short
