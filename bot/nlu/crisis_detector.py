@@ -145,11 +145,15 @@ class CrisisDetector(GraphComponent, IntentClassifier):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Retrains when the safety corpus changes (Rasa does not see those files)."""
+        """Retrains when the safety corpus or the model's code changes (Rasa sees neither)."""
+        import hashlib
+
+        import bot.safety.classifier
+
+        code = hashlib.sha256(Path(bot.safety.classifier.__file__).read_bytes()).hexdigest()
         directory = Path({**cls.get_default_config(), **config}["corpus"])
-        if not directory.is_dir():
-            return f"{FORMAT}:missing"
-        return f"{FORMAT}:{corpus.fingerprint(directory)}"
+        data = corpus.fingerprint(directory) if directory.is_dir() else "missing"
+        return f"{FORMAT}:{code[:12]}:{data}"
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learns the trained screen from the safety corpus and saves it with the model."""

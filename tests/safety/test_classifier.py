@@ -45,7 +45,7 @@ def small_model() -> CrisisClassifier:
     texts = [text for _, text, _ in SMALL_CORPUS]
     labels = [label for label, _, _ in SMALL_CORPUS]
     imminent = [flag for _, _, flag in SMALL_CORPUS]
-    return CrisisClassifier.fit(texts, labels, imminent, {"c": 20.0})
+    return CrisisClassifier.fit(texts, labels, imminent, {"alpha": 1e-4})
 
 
 def test_probabilities_cover_every_label_and_sum_to_one(small_model: CrisisClassifier) -> None:

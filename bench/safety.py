@@ -1,10 +1,13 @@
-"""Benchmark of the crisis screen: recall, false alarms and cost per message.
+"""Benchmark of the crisis screen: blind sets, the reviewed corpus, and cost per message.
 
-``run()`` screens the labelled corpus (``data/safety/corpus.yml``) through the same Rasa
-component the server uses (``CrisisDetector.process`` on Rasa ``Message`` objects) and
-returns recall and false-alarm rate per category plus p50/p95 cost per message. ``make
-bench`` calls it; ``python -m bot.safety.bench`` prints it. Timings live here, never in
-unit tests.
+``run()`` screens the reviewed corpus (``data/safety/corpus.yml``) through the same Rasa
+component the server uses (``CrisisDetector.process`` on Rasa ``Message`` objects, with the
+trained screen taken from the newest model in ``models/``) and returns recall and
+false-alarm rate per category plus p50/p95 cost per message. ``blind_table()`` puts the
+first-look scores of every blind round (``data/safety/blind/first_look.yml``, the numbers
+of record) beside what today's screen does on the same sets (no longer blind once a round
+has joined the training data). ``make bench`` calls both; ``python -m bench.safety``
+prints them. Timings live here, never in unit tests.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ import yaml
 
 from bot.safety.assessment import CATEGORIES
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CORPUS_PATH = REPO_ROOT / "data" / "safety" / "corpus.yml"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAFETY_DATA = REPO_ROOT / "data" / "safety"
+CORPUS_PATH = SAFETY_DATA / "corpus.yml"
+MODELS = REPO_ROOT / "models"
 
 
 def load_corpus(path: Optional[Path] = None) -> Dict[str, Any]:
@@ -49,36 +54,122 @@ def _percentile(values: List[float], share: float) -> float:
     return ordered[index]
 
 
-def _component() -> Any:
+def newest_model() -> Optional[Path]:
+    """The newest trained Rasa model in ``models/``, if any."""
+    models = sorted(MODELS.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+    return models[-1] if models else None
+
+
+def trained_classifier(model_path: Path) -> Any:
+    """The trained crisis screen inside a Rasa model archive (its arrays, no pickle)."""
+    import tarfile
+    import tempfile
+
+    from bot.safety.classifier import CONFIG_FILE, PARAMS_FILE, CrisisClassifier
+
+    with tarfile.open(model_path) as archive, tempfile.TemporaryDirectory() as folder:
+        wanted = [m for m in archive.getmembers() if m.name.endswith((PARAMS_FILE, CONFIG_FILE))]
+        if len(wanted) != 2:
+            raise FileNotFoundError(f"{model_path} holds no trained crisis screen")
+        for member in wanted:
+            target = Path(folder) / Path(member.name).name
+            source = archive.extractfile(member)
+            assert source is not None
+            target.write_bytes(source.read())
+        return CrisisClassifier.load(Path(folder))
+
+
+def _pipeline_config() -> Dict[str, Any]:
+    config = yaml.safe_load((REPO_ROOT / "config.yml").read_text(encoding="utf8"))
+    for component in config["pipeline"]:
+        if component["name"].endswith("CrisisDetector"):
+            return {k: v for k, v in component.items() if k != "name"}
+    return {}
+
+
+def detector(model_path: Optional[Path] = None) -> Any:
+    """The CrisisDetector as the server runs it: config.yml's settings, trained screen.
+
+    Args:
+        model_path: A trained Rasa model; the newest in ``models/`` when None. Without any
+            model the rules run alone (and the results say so).
+    """
+    import bot.safety
     from bot.nlu.crisis_detector import CrisisDetector
 
-    detector = CrisisDetector({})
-    import bot.safety
-
     bot.safety.warm_up()
-    return detector
+    model_path = model_path or newest_model()
+    classifier = trained_classifier(model_path) if model_path else None
+    return CrisisDetector(_pipeline_config(), classifier=classifier)
 
 
-def _screen(detector: Any, text: str) -> Tuple[Optional[str], float, float]:
+def _screen(component: Any, text: str) -> Tuple[Optional[str], float, float]:
     """Runs the component on one message: (category, wall ms, CPU ms of this thread)."""
     from rasa.shared.nlu.training_data.message import Message
 
     message = Message(data={"text": text})
     started, cpu_started = time.perf_counter(), time.thread_time()
-    detector.process([message])
+    component.process([message])
     cpu_ms = (time.thread_time() - cpu_started) * 1000.0
     wall_ms = (time.perf_counter() - started) * 1000.0
-    crisis = message.get("crisis")
-    return (crisis["category"] if crisis else None), wall_ms, cpu_ms
+    crisis = message.get("crisis") or {}
+    return crisis.get("category"), wall_ms, cpu_ms
 
 
-def run(corpus_path: Optional[Path] = None, repeats: int = 3) -> Dict[str, Any]:
+def tier_of(screen: Any, text: str) -> str:
+    """``crisis``, ``check`` or ``none``: what the component makes of one message alone."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={"text": text})
+    screen.process([message])
+    return (message.get("crisis") or {}).get("tier") or "none"
+
+
+def score_blind(screen: Any, path: Path) -> Dict[str, Any]:
+    """Recall, caught, false alarms and unclear caught on one blind set."""
+    from bot.safety.classifier import CRISIS_LABELS
+    from bot.safety.corpus import read_tsv
+
+    tiers: Dict[str, Dict[str, int]] = {}
+    for example in read_tsv(path):
+        row = tiers.setdefault(example.label, {"crisis": 0, "check": 0, "none": 0})
+        row[tier_of(screen, example.text)] += 1
+
+    def share(labels: Tuple[str, ...], *wanted: str) -> float:
+        total = sum(sum(tiers.get(label, {}).values()) for label in labels)
+        hits = sum(tiers.get(label, {}).get(tier, 0) for label in labels for tier in wanted)
+        return round(hits / total, 3) if total else 0.0
+
+    return {
+        "recall": {"all": share(CRISIS_LABELS, "crisis"),
+                   **{label: share((label,), "crisis") for label in CRISIS_LABELS}},
+        "caught": {"all": share(CRISIS_LABELS, "crisis", "check")},
+        "false_alarms": {"crisis": share(("none",), "crisis"), "check": share(("none",), "check")},
+        "unclear_caught": share(("unclear",), "crisis", "check"),
+    }
+
+
+def blind_table(screen: Any = None) -> List[Dict[str, Any]]:
+    """Every blind round: its first-look score (of record) and today's screen on it."""
+    record = yaml.safe_load((SAFETY_DATA / "blind" / "first_look.yml").read_text("utf8"))
+    screen = screen or detector()
+    rows = []
+    for entry in record.get("rounds", []):
+        path = SAFETY_DATA / "blind" / f"{entry['set']}.tsv"
+        rows.append({**entry, "today": score_blind(screen, path)})
+    return rows
+
+
+def run(
+    corpus_path: Optional[Path] = None, repeats: int = 3, screen: Any = None
+) -> Dict[str, Any]:
     """Screens the corpus through the Rasa component and returns the numbers.
 
     Args:
         corpus_path: The labelled corpus (defaults to ``data/safety/corpus.yml``).
         repeats: How many times each message is timed; every timing counts, more
             repeats only make the percentiles steadier.
+        screen: The component to measure (default: :func:`detector`, as the server runs it).
 
     Returns:
         ``recall`` and ``category_accuracy`` per category and overall, ``false_alarm_rate``
@@ -88,13 +179,13 @@ def run(corpus_path: Optional[Path] = None, repeats: int = 3) -> Dict[str, Any]:
         and the texts of any misses and false alarms.
     """
     corpus = load_corpus(corpus_path)
-    detector = _component()
+    component = screen or detector()
     timings: List[float] = []
     cpu_timings: List[float] = []
     confusion: Dict[str, Dict[str, int]] = {c: {} for c in CATEGORIES}
     missed: List[str] = []
     for category, _group, text in corpus["crisis"]:
-        found, elapsed, cpu = _screen(detector, text)
+        found, elapsed, cpu = _screen(component, text)
         timings.append(elapsed)
         cpu_timings.append(cpu)
         label = found or "none"
@@ -104,7 +195,7 @@ def run(corpus_path: Optional[Path] = None, repeats: int = 3) -> Dict[str, Any]:
     false_alarms: List[Tuple[str, str, str]] = []
     per_group: Dict[str, List[int]] = {}
     for group, text in corpus["negative"]:
-        found, elapsed, cpu = _screen(detector, text)
+        found, elapsed, cpu = _screen(component, text)
         timings.append(elapsed)
         cpu_timings.append(cpu)
         per_group.setdefault(group, [0, 0])
@@ -115,11 +206,11 @@ def run(corpus_path: Optional[Path] = None, repeats: int = 3) -> Dict[str, Any]:
     texts = [text for *_, text in corpus["crisis"]] + [text for _, text in corpus["negative"]]
     for _ in range(max(0, repeats - 1)):
         for text in texts:
-            _found, elapsed, cpu = _screen(detector, text)
+            _found, elapsed, cpu = _screen(component, text)
             timings.append(elapsed)
             cpu_timings.append(cpu)
     known_misses_caught = sum(
-        1 for _category, text in corpus["known_misses"] if _screen(detector, text)[0] is not None
+        1 for _category, text in corpus["known_misses"] if _screen(component, text)[0] is not None
     )
 
     def recall(category: str) -> float:
@@ -179,7 +270,9 @@ def run(corpus_path: Optional[Path] = None, repeats: int = 3) -> Dict[str, Any]:
 
 def main() -> None:
     """Prints the benchmark as JSON."""
-    print(json.dumps(run(), indent=2, ensure_ascii=False))
+    screen = detector()
+    result = {"corpus": run(screen=screen), "blind_rounds": blind_table(screen)}
+    print(json.dumps(result, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
