@@ -115,6 +115,7 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             "context_minutes": 30,
             **{f"{name}_threshold": value for name, value in _threshold_defaults().items()},
             "context_floor": Thresholds().context_floor,
+            "rules_floor": Thresholds().rules_floor,
         }
 
     def __init__(

@@ -7,8 +7,8 @@ indirect messages ("gave my dog to my sister and wrote everyone a letter") share
 the many ways the corpus says the same thing.
 
 Features are hashed (no vocabulary to store), weighted by inverse document frequency and
-fed to two logistic regressions: one over the five labels, one for imminence (an attempt in
-progress, a partner at the door). Long messages are also scored window by window, so a
+fed to logistic regressions: one-vs-rest over the five labels, and one for imminence (an
+attempt in progress, a partner at the door). Long messages are also scored window by window, so a
 crisis sentence buried in a long vent is not diluted by everything around it. Parameters are
 saved as NumPy arrays and JSON: no pickle, so a model file cannot run code when loaded.
 """
@@ -38,7 +38,7 @@ DEFAULT_CONFIG: Dict[str, float] = {
     "char_features": 2**18,
     # Logistic regression by stochastic gradient descent: as good as a full solver on this
     # corpus (measured on the round-1 blind set) and ~50x faster to train (2 s, not 100 s).
-    "alpha": 2e-5,
+    "alpha": 5e-6,
     "imminent_alpha": 1e-4,
     "epochs": 30,
     # Messages longer than this many words are also scored in overlapping windows.
@@ -155,12 +155,12 @@ class CrisisClassifier:
 
     def _predict(self, texts: Sequence[str]) -> Tuple[np.ndarray, np.ndarray]:
         features = self._features(texts)
-        logits = features @ self._params["coef"].T + self._params["intercept"]
-        logits = np.asarray(logits) - np.max(logits, axis=1, keepdims=True)
-        probabilities = np.exp(logits)
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        logits = np.asarray(features @ self._params["coef"].T) + self._params["intercept"]
+        # One-vs-rest models: each label's own sigmoid, normalised to sum to one.
+        probabilities = _sigmoid(logits)
+        probabilities /= np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
         imminent_logit = np.asarray(features @ self._params["imminent_coef"]).ravel()
-        imminent = 1.0 / (1.0 + np.exp(-(imminent_logit + self._params["imminent_intercept"][0])))
+        imminent = _sigmoid(imminent_logit + self._params["imminent_intercept"][0])
         return probabilities, imminent
 
     # --- training --------------------------------------------------------------------------
@@ -236,6 +236,10 @@ class CrisisClassifier:
         with np.load(directory / PARAMS_FILE, allow_pickle=False) as arrays:
             params = {name: arrays[name] for name in arrays.files}
         return cls(params, meta["config"])
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(values, -30.0, 30.0)))
 
 
 def _logistic(alpha: float, epochs: float) -> "object":
