@@ -68,6 +68,9 @@ CHECK_QUESTION = "utter_crisis_check"
 ANSWERED_INTENTS = frozenset(
     {"crisis", "crisis_check", "false_alarm", "feeling_safe", "request_resources"}
 )
+# The direct question never talks over someone telling us we misread them or that they are
+# okay now: the dialogue answers those (and the crisis check-in follows up if needed).
+SAFETY_REPLIES = frozenset({"false_alarm", "feeling_safe"})
 
 # "sos", "SOS!!", "/sos", "sos please", "s.o.s" — the whole message, nothing else.
 SOS_PATTERN = re.compile(
@@ -215,7 +218,7 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             )
         if assessment.is_crisis:
             self._mark(message, self.component_config["crisis_intent"], assessment)
-        elif assessment.is_check and not text.lstrip().startswith("/"):
+        elif assessment.is_check and _check_applies(message, tracker):
             self._mark(message, self.component_config["check_intent"], assessment)
         elif self.component_config["resources_intent"] and is_sos(text):
             _set_intent(message, self.component_config["resources_intent"])
@@ -281,6 +284,18 @@ def _last_bot_action(tracker: DialogueStateTracker) -> Optional[Text]:
         if isinstance(event, UserUttered):
             return None
     return None
+
+
+def _check_applies(message: Message, tracker: Optional[DialogueStateTracker]) -> bool:
+    """False for payloads, confident safety replies, and after a crisis answer."""
+    if (message.get(TEXT) or "").lstrip().startswith("/"):
+        return False
+    intent = message.get(INTENT) or {}
+    confident = intent.get(PREDICTED_CONFIDENCE_KEY, 0) >= 0.5
+    if intent.get(INTENT_NAME_KEY) in SAFETY_REPLIES and confident:
+        return False
+    # After the crisis card the check-in rules follow up; asking again would be a step back.
+    return not (tracker is not None and tracker.get_slot("crisis_active") is True)
 
 
 def _answers_check(

@@ -185,3 +185,26 @@ def test_a_model_without_the_trained_screen_still_loads(tmp_path: Path) -> None:
                                  ExecutionContext(GraphSchema({}), "test"))
     assert loaded.classifier is None
     assert _parse(loaded, "i want to kill myself")["intent"]["name"] == "crisis"
+
+
+def test_the_question_does_not_talk_over_a_false_alarm_reply() -> None:
+    model = StubModel({"that's not what i meant": UNCLEAR})
+    parsed = _parse(_detector(model), "that's not what i meant", intent="false_alarm")
+    assert parsed["intent"]["name"] == "false_alarm"
+
+
+def test_the_question_is_not_asked_right_after_the_crisis_card() -> None:
+    from rasa.shared.core.events import SlotSet
+
+    tracker = _tracker(_user("i want to die", "crisis"), SlotSet("crisis_active", True),
+                       ActionExecuted("utter_crisis"), ActionExecuted("action_listen"))
+    parsed = _parse(_detector(StubModel({"whats the point": UNCLEAR})), "whats the point", tracker)
+    assert parsed["intent"]["name"] == "feeling_lonely"
+
+
+def test_a_crisis_still_wins_after_the_crisis_card() -> None:
+    from rasa.shared.core.events import SlotSet
+
+    tracker = _tracker(SlotSet("crisis_active", True), ActionExecuted("action_listen"))
+    text = "he's back and banging on the door"
+    assert _parse(_detector(StubModel({text: CRISIS})), text, tracker)["intent"]["name"] == "crisis"
