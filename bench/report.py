@@ -248,6 +248,17 @@ def _blind_rows(rounds: List[Dict[str, Any]]) -> List[str]:
                    "row is not a measure of new wording.", ""]
 
 
+def _everyday_rows(everyday: Dict[str, Any]) -> List[str]:
+    if not everyday:
+        return []
+    return [
+        f"Everyday traffic ({everyday.get('messages')} held-out NLU messages, never trained "
+        f"on): crisis card {_fmt(everyday.get('crisis'), 3)}, direct question "
+        f"{_fmt(everyday.get('check'), 3)}.",
+        "",
+    ]
+
+
 def _safety_section(safety: Dict[str, Any]) -> List[str]:
     if not safety:
         return []
@@ -260,6 +271,7 @@ def _safety_section(safety: Dict[str, Any]) -> List[str]:
     by_category = false_alarms.get("by_category", {}) if isinstance(false_alarms, dict) else {}
     rows = [
         *_blind_rows(safety.get("blind_rounds") or []),
+        *_everyday_rows(safety.get("everyday") or {}),
         "## Safety layer on the reviewed corpus (bench.safety.run(), the Rasa component"
         f"{'' if safety.get('trained_screen') else ', RULES ONLY: no trained model found'})",
         "",

@@ -149,6 +149,28 @@ def score_blind(screen: Any, path: Path) -> Dict[str, Any]:
     }
 
 
+def everyday_messages() -> List[str]:
+    """The held-out NLU messages (tests/nlu/heldout.yml): ordinary traffic, never trained on."""
+    document = yaml.safe_load((REPO_ROOT / "tests" / "nlu" / "heldout.yml").read_text("utf8"))
+    return [
+        line.strip()[2:].strip()
+        for block in document["nlu"]
+        for line in block["examples"].splitlines()
+        if line.strip().startswith("- ")
+    ]
+
+
+def everyday(screen: Any = None) -> Dict[str, float]:
+    """How often ordinary messages get the crisis card or the direct question."""
+    screen = screen or detector()
+    tiers = [tier_of(screen, text) for text in everyday_messages()]
+    return {
+        "messages": len(tiers),
+        "crisis": round(tiers.count("crisis") / len(tiers), 3),
+        "check": round(tiers.count("check") / len(tiers), 3),
+    }
+
+
 def blind_table(screen: Any = None) -> List[Dict[str, Any]]:
     """Every blind round: its first-look score (of record) and today's screen on it."""
     record = yaml.safe_load((SAFETY_DATA / "blind" / "first_look.yml").read_text("utf8"))
@@ -271,7 +293,11 @@ def run(
 def main() -> None:
     """Prints the benchmark as JSON."""
     screen = detector()
-    result = {"corpus": run(screen=screen), "blind_rounds": blind_table(screen)}
+    result = {
+        "corpus": run(screen=screen),
+        "blind_rounds": blind_table(screen),
+        "everyday": everyday(screen),
+    }
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

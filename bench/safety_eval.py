@@ -20,6 +20,7 @@ def run_safety_bench() -> Dict[str, Any]:
         screen = safety.detector()
         result = safety.run(screen=screen)
         result["blind_rounds"] = safety.blind_table(screen)
+        result["everyday"] = safety.everyday(screen)
         result["trained_screen"] = screen.classifier is not None
     except Exception as error:  # noqa: BLE001 (reported, not hidden)
         return {"available": False, "reason": f"bench.safety failed: {error!r}"}

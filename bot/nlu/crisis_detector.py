@@ -111,8 +111,11 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             "resources_intent": "request_resources",
             # The labelled corpus the trained screen learns from (relative to the project).
             "corpus": "data/safety",
-            # Also learn every NLU example as "not a crisis" (the bot's everyday traffic).
+            # Also learn every NLU example as "not a crisis" (the bot's everyday traffic),
+            # each counting this many times: without it "goodbye" or "i have nobody" read as
+            # crises, because the crisis corpus is full of goodbyes and loneliness.
             "nlu_examples_as_negatives": True,
+            "nlu_example_weight": 3.0,
             # How many earlier messages, and how old at most, are read with a new one.
             "context_messages": 3,
             "context_minutes": 30,
@@ -163,8 +166,9 @@ class CrisisDetector(GraphComponent, IntentClassifier):
         """Learns the trained screen from the safety corpus and saves it with the model."""
         examples = corpus.read_training(Path(self.component_config["corpus"]))
         if self.component_config["nlu_examples_as_negatives"]:
+            weight = float(self.component_config["nlu_example_weight"])
             examples += [
-                corpus.Example("none", example.get(TEXT), False, "nlu")
+                corpus.Example("none", example.get(TEXT), False, "nlu", weight)
                 for example in training_data.intent_examples
                 if example.get(TEXT)
             ]

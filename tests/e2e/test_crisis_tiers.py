@@ -120,3 +120,14 @@ def test_the_false_alarm_reply_keeps_the_door_open(client: RestClient) -> None:
     client.send(sender, "i want to kill myself")
     text = client.texts(sender, "that's not what i meant")
     assert "SOS" in text and ("thank" in text.lower() or "sorry" in text.lower()), text
+
+
+def test_everyday_messages_rarely_get_a_card_or_the_question(rest: RestClient) -> None:
+    from bench.safety import everyday_messages
+
+    messages = everyday_messages()
+    intents = [rest.parse(text)["intent"]["name"] for text in messages]
+    cards = [t for t, i in zip(messages, intents, strict=True) if i == "crisis"]
+    questions = [t for t, i in zip(messages, intents, strict=True) if i == "crisis_check"]
+    assert len(cards) / len(messages) <= 0.03, cards
+    assert len(questions) / len(messages) <= 0.03, questions
