@@ -122,6 +122,10 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             **{f"{name}_threshold": value for name, value in _threshold_defaults().items()},
             "context_floor": Thresholds().context_floor,
             "rules_floor": Thresholds().rules_floor,
+            # A crisis only the model saw, in a message the intent classifier reads as
+            # ordinary traffic with at least this confidence ("put my phone in another room
+            # and the urge went away" as share_win), gets the direct question instead.
+            "intent_doubt": 0.7,
         }
 
     def __init__(
@@ -216,6 +220,7 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             return
         context = self._context(tracker) if tracker is not None else []
         assessment = bot.safety.assess(text, self.classifier, self.thresholds, context)
+        assessment = self._doubted(message, assessment)
         if not assessment.is_crisis and _answers_check(tracker, message, assessment):
             assessment = bot.safety.Assessment(
                 bot.safety.SUICIDE, ("check: answered yes or not sure",), risk=assessment.risk
@@ -226,6 +231,21 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             self._mark(message, self.component_config["check_intent"], assessment)
         elif self.component_config["resources_intent"] and is_sos(text):
             _set_intent(message, self.component_config["resources_intent"])
+
+    def _doubted(
+        self, message: Message, assessment: bot.safety.Assessment
+    ) -> bot.safety.Assessment:
+        """A model-only crisis the intent classifier confidently reads as ordinary: ask."""
+        intent = message.get(INTENT) or {}
+        name, confidence = intent.get(INTENT_NAME_KEY), intent.get(PREDICTED_CONFIDENCE_KEY, 0)
+        model_only = all(item.startswith(("model:", "context:")) for item in assessment.evidence)
+        ordinary = name not in (None, "nlu_fallback", *ANSWERED_INTENTS)
+        if not (assessment.is_crisis and model_only and ordinary):
+            return assessment
+        if confidence < float(self.component_config["intent_doubt"]):
+            return assessment
+        evidence = (*assessment.evidence, f"intent: {name} {confidence:.2f}")
+        return bot.safety.Assessment(None, evidence, bot.safety.TIER_CHECK, False, assessment.risk)
 
     def _context(self, tracker: DialogueStateTracker) -> List[str]:
         """The person's last few messages that have not had a safety answer, oldest first."""
