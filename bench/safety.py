@@ -178,7 +178,9 @@ def blind_table(screen: Any = None) -> List[Dict[str, Any]]:
     rows = []
     for entry in record.get("rounds", []):
         path = SAFETY_DATA / "blind" / f"{entry['set']}.tsv"
-        rows.append({**entry, "today": score_blind(screen, path)})
+        plain = {key: value if isinstance(value, (dict, float, int)) else str(value)
+                 for key, value in entry.items()}
+        rows.append({**plain, "today": score_blind(screen, path)})
     return rows
 
 
