@@ -17,7 +17,8 @@ _PREFERRED_BREAKS = ("\n\n", "\n")
 
 def utf16_length(text: str) -> int:
     """Returns the length of `text` in UTF-16 code units (Telegram's measure)."""
-    return len(text.encode("utf-16-le")) // 2
+    # surrogatepass: JSON may carry a lone surrogate ("\ud800"); it counts as one unit.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def split_text(text: str, limit: int = TELEGRAM_MESSAGE_LIMIT) -> List[str]:

@@ -78,3 +78,10 @@ def test_any_text_fits_and_keeps_every_visible_character(text: str, limit: int) 
     assert all(piece and utf16_length(piece) <= limit for piece in pieces)
     assert all(piece == piece.strip() for piece in pieces)
     assert _visible("".join(pieces)) == _visible(text)
+
+
+def test_a_lone_surrogate_from_json_is_counted_not_a_crash() -> None:
+    text = "before \ud800 after " * 3
+    pieces = split_text(text, limit=10)
+    assert all(utf16_length(piece) <= 10 for piece in pieces)
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
