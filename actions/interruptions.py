@@ -22,6 +22,7 @@ command (delete, export) is confirmed before it is stored (:func:`confirm_comman
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -122,7 +123,7 @@ OWN_INTENT = {
 # An exercise step takes almost anything as "next"; another topic must be clear.
 STEP_CONFIDENCE = 0.6
 # Where free text is the answer, only a clear question to the bot interrupts.
-FREE_TEXT_CONFIDENCE = 0.8
+FREE_TEXT_CONFIDENCE = 0.5
 
 # What each form needs kept to go on after another flow took over.
 FLOW_MEMORY = {
@@ -226,8 +227,17 @@ def confirming(tracker: Tracker) -> bool:
 
 
 def resuming(tracker: Tracker) -> bool:
-    """True right after "Resume": the form goes on from where it was, values as they were."""
-    return tracker.latest_action_name == RESUME_ACTION
+    """True right after "Resume": the form goes on from where it was, values as they were.
+
+    (The form's validation sees the form as the latest action, so this looks at what ran
+    since the person's latest message.)
+    """
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == RESUME_ACTION:
+            return True
+    return False
 
 
 class FlowValidation(FormValidationAction):
@@ -238,9 +248,9 @@ class FlowValidation(FormValidationAction):
     (the form's activation would otherwise read them again from the latest message).
     """
 
+    @abstractmethod
     def name(self) -> Text:
-        """Set by each form's validation."""
-        raise NotImplementedError
+        """Set by each form's validation (abstract: this class is never registered)."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
