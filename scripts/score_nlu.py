@@ -29,7 +29,14 @@ def read_tsv(path: Path) -> List[Tuple[str, str]]:
 
 
 async def _parse_all(model: Path, texts: List[str]) -> List[str]:
+    import logging
+
+    import structlog
     from rasa.core.agent import Agent
+
+    # Rasa's debug log repeats every parsed message: keep the messages unread.
+    logging.disable(logging.CRITICAL)
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.CRITICAL))
 
     agent = Agent.load(str(model))
     return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
