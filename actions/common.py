@@ -49,6 +49,24 @@ def text(key: str, **fields: Any) -> str:
     return library().text(key, RNG, **fields)
 
 
+def fresh_text(tracker: Tracker, key: str, **fields: Any) -> str:
+    """One variation of ``key``, never the one this person was shown last time.
+
+    Prompts a person meets several times a night ("how strong is the urge?", "did that
+    help?") should not read like a form: the variation last sent to this person (found
+    in the conversation) is left out of the draw when there are others.
+    """
+    variations = [v.format(**fields) for v in library().messages[key]]
+    if len(variations) > 1:
+        shown = set(variations)
+        for event in reversed(tracker.events or []):
+            said = event.get("text") if event.get("event") == "bot" else None
+            if said in shown:
+                variations = [v for v in variations if v != said]
+                break
+    return RNG.choice(variations)
+
+
 def store_call(call: Callable[..., T], *args: Any, **kwargs: Any) -> Tuple[bool, Optional[T]]:
     """Calls a store function; returns ``(True, result)`` or ``(False, None)`` on failure.
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, ReminderCancelled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import common
+from actions import common, interruptions
+from actions.interruptions import CHOICE, FREE_TEXT, RATING, STEP, FlowValidation
 from bot.content.library import Library
 from bot.content.parsing import entity_value, is_payload, rating_from, tool_from
 from bot.content.selection import (
@@ -81,12 +82,18 @@ def _best(tracker: Tracker, lib: Library) -> Optional[BestTool]:
 def _read_rating(
     slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
 ) -> Dict[Text, Any]:
-    """Validates an answer to a 0–10 question (after two misses, the number is skipped)."""
+    """Validates an answer to a 0–10 question (after two misses, the number is skipped).
+
+    A message that means something else ("day 30 no contact", "are you a bot?") is answered
+    as itself, and the question comes back after it (see actions/interruptions.py).
+    """
     if common.is_external(tracker):
         return {slot: None}
     rating = rating_from(common.latest_entities(tracker), common.latest_text(tracker))
     if rating is not None:
         return {slot: rating, "urge_misses": 0.0}
+    if interruptions.means_something_else(tracker, RATING, about="craving_contact"):
+        return interruptions.interrupted(slot)
     misses = int(tracker.get_slot("urge_misses") or 0) + 1
     if misses >= MAX_MISSES:
         dispatcher.utter_message(text=common.text("craving.urge_skipped"))
@@ -107,7 +114,9 @@ class ActionCravingStart(Action):
     ) -> List[EventType]:
         """Resets the flow's slots and cancels a pending check-in."""
         # requested_slot too: slots carry over sessions, a form cut off last time doesn't.
-        events: List[EventType] = [SlotSet(slot, None) for slot in (*FLOW_SLOTS, "requested_slot")]
+        # A flow it interrupts (an exercise) is kept, to be offered back at the end.
+        events = interruptions.pause_events(tracker, starting="craving_form")
+        events += [SlotSet(slot, None) for slot in (*FLOW_SLOTS, "requested_slot")]
         return events + [ReminderCancelled(name=common.CHECKIN_REMINDER)]
 
 
@@ -124,9 +133,11 @@ class ActionAskUrgeBefore(Action):
         """Sends the question (silent when a reminder woke the form)."""
         if common.is_external(tracker):
             return common.external_followups(tracker)
+        if interruptions.offer_if_interrupted(dispatcher, tracker, "urge_before"):
+            return []
         again = tracker.get_slot("requested_slot") == "urge_before"
         key = "craving.ask_urge_again" if again else "craving.ask_urge_before"
-        dispatcher.utter_message(text=common.text(key), buttons=rating_buttons())
+        dispatcher.utter_message(text=common.fresh_text(tracker, key), buttons=rating_buttons())
         return []
 
 
@@ -143,9 +154,12 @@ class ActionAskCravingChoice(Action):
         """Sends the level line, the best-first line and one button per tool."""
         if common.is_external(tracker):
             return common.external_followups(tracker)
+        if interruptions.offer_if_interrupted(dispatcher, tracker, "craving_choice"):
+            return []
         lib = common.library()
         level = _level_key(tracker.get_slot("urge_before"))
-        if level and tracker.get_slot("requested_slot") != "craving_choice":
+        first_ask = tracker.get_slot("requested_slot") != "craving_choice"
+        if level and first_ask and not interruptions.resuming(tracker):
             dispatcher.utter_message(text=common.text(level))
         offer = _best(tracker, lib)
         buttons = [
@@ -188,6 +202,8 @@ class ActionAskCravingToolDone(Action):
         """Sends the tool's next message."""
         if common.is_external(tracker):
             return common.external_followups(tracker)
+        if interruptions.offer_if_interrupted(dispatcher, tracker, "craving_tool_done"):
+            return []
         lib = common.library()
         choice = tracker.get_slot("craving_choice")
         if _is_exercise_tool(choice, lib):
@@ -232,8 +248,15 @@ class ActionAskUrgeAfter(Action):
             return []
         if common.is_external(tracker):
             return common.external_followups(tracker)
+        if interruptions.offer_if_interrupted(dispatcher, tracker, "urge_after"):
+            return []
         lib = common.library()
         choice = tracker.get_slot("craving_choice")
+        if interruptions.resuming(tracker):
+            dispatcher.utter_message(
+                text=common.fresh_text(tracker, "craving.ask_urge_after"), buttons=rating_buttons()
+            )
+            return []
         first_ask = tracker.get_slot("requested_slot") != "urge_after"
         if not first_ask and _waiting_for_checkin(tracker):
             return []  # the validation already answered; the check-in will ask
@@ -254,11 +277,11 @@ class ActionAskUrgeAfter(Action):
             ]
             return events
         key = "craving.ask_urge_after" if first_ask else "craving.ask_urge_again"
-        dispatcher.utter_message(text=common.text(key), buttons=rating_buttons())
+        dispatcher.utter_message(text=common.fresh_text(tracker, key), buttons=rating_buttons())
         return events
 
 
-class ValidateCravingForm(FormValidationAction):
+class ValidateCravingForm(FlowValidation):
     """Reads each answer of the craving flow and runs the chosen tool."""
 
     def name(self) -> Text:
@@ -284,6 +307,10 @@ class ValidateCravingForm(FormValidationAction):
         lib = common.library()
         option = entity_value(common.latest_entities(tracker), "option")
         tool = tool_from(option, common.latest_intent(tracker), common.latest_text(tracker), lib)
+        if tool is None and interruptions.means_something_else(
+            tracker, CHOICE, about="craving_contact"
+        ):
+            return interruptions.interrupted("craving_choice")
         if tool is None:
             dispatcher.utter_message(text=common.text("craving.choice_not_understood"))
             return {"craving_choice": None}
@@ -314,6 +341,9 @@ class ValidateCravingForm(FormValidationAction):
         choice = tracker.get_slot("craving_choice")
         if _is_exercise_tool(choice, lib):
             exercise = common.current_exercise(tracker) or lib.exercise(choice)
+            about = interruptions.OWN_INTENT.get(exercise.kind)
+            if interruptions.means_something_else(tracker, STEP, about=about):
+                return interruptions.interrupted("craving_tool_done")
             following = next_index(exercise, common.step_of(tracker))
             if following is None:
                 return {"craving_tool_done": True}
@@ -326,7 +356,14 @@ class ValidateCravingForm(FormValidationAction):
 
     @staticmethod
     def _vault(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-        message = common.latest_text(tracker).strip()
+        if interruptions.means_something_else(tracker, FREE_TEXT):
+            return interruptions.interrupted("craving_tool_done")
+        message = interruptions.confirmed_text(tracker)
+        if message is None:
+            asked = interruptions.confirm_command(dispatcher, tracker, "craving_tool_done", "vault")
+            if asked is not None:
+                return asked
+            message = common.latest_text(tracker).strip()
         if not message or is_payload(message):
             dispatcher.utter_message(text=common.text("craving.vault_empty"))
             return {"craving_tool_done": None}
@@ -341,9 +378,23 @@ class ValidateCravingForm(FormValidationAction):
 
     @staticmethod
     def _reason(dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        if interruptions.means_something_else(tracker, FREE_TEXT):
+            return interruptions.interrupted("craving_tool_done")
+        held = interruptions.confirmed_text(tracker)
+        if held:
+            return ValidateCravingForm._save_reason(dispatcher, tracker, held)
+        asked = interruptions.confirm_command(dispatcher, tracker, "craving_tool_done", "reason")
+        if asked is not None:
+            return asked
         reason = common.latest_text(tracker).strip()
         if is_payload(reason) or common.latest_intent(tracker) in DONE_INTENTS or not reason:
             return {"craving_tool_done": True}
+        return ValidateCravingForm._save_reason(dispatcher, tracker, reason)
+
+    @staticmethod
+    def _save_reason(
+        dispatcher: CollectingDispatcher, tracker: Tracker, reason: str
+    ) -> Dict[Text, Any]:
         saved, _ = common.store_call(service.add_reason, tracker.sender_id, reason)
         key = "craving.reason_added" if saved else "craving.reason_not_saved"
         dispatcher.utter_message(text=common.text(key))
@@ -361,6 +412,10 @@ class ValidateCravingForm(FormValidationAction):
             return {}
         if _waiting_for_checkin(tracker) and not common.is_external(tracker):
             rating = rating_from(common.latest_entities(tracker), common.latest_text(tracker))
+            if rating is None and interruptions.means_something_else(
+                tracker, RATING, about="craving_contact"
+            ):
+                return interruptions.interrupted("urge_after")
             if rating is None:
                 dispatcher.utter_message(text=common.text("craving.surf_company"))
                 return {"urge_after": None}
@@ -417,6 +472,7 @@ class ActionCravingReflect(Action):
                 text=common.text("craving.reflect_unrated"), buttons=self._after_buttons()
             )
         events: List[EventType] = [SlotSet(slot, None) for slot in FLOW_SLOTS]
+        interruptions.offer_paused(dispatcher, tracker)
         return events + [ReminderCancelled(name=common.CHECKIN_REMINDER)]
 
     def _reflect(self, dispatcher: CollectingDispatcher, before: int, after: int) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import common
+from actions import common, interruptions
+from actions.interruptions import STEP, FlowValidation
 from actions.night import answer_local_time, ask_local_time
 from bot.content.library import Exercise, UnknownContentId
 from bot.content.parsing import entity_value
@@ -36,11 +37,16 @@ def start(
     exercise: Exercise,
     lead: Optional[str] = None,
     prelude: Optional[str] = None,
+    tracker: Optional[Tracker] = None,
 ) -> List[EventType]:
-    """Sends an optional lead line and returns the events that start ``exercise``."""
+    """Sends an optional lead line and returns the events that start ``exercise``.
+
+    A flow the exercise interrupts (a craving, a slip) is kept, to be offered back after.
+    """
     if lead:
         dispatcher.utter_message(text=lead)
-    return common.fresh_form_events() + common.exercise_start_events(exercise, prelude)
+    paused = interruptions.pause_events(tracker, "exercise_form") if tracker else []
+    return paused + common.fresh_form_events() + common.exercise_start_events(exercise, prelude)
 
 
 class ActionStartGrounding(Action):
@@ -66,7 +72,7 @@ class ActionStartGrounding(Action):
             lead = common.text(
                 "exercise.best_line", label=exercise.label, before=offer.before, after=offer.after
             )
-        return start(dispatcher, exercise, lead)
+        return start(dispatcher, exercise, lead, tracker=tracker)
 
 
 class ActionStartReparenting(Action):
@@ -83,7 +89,7 @@ class ActionStartReparenting(Action):
         lib = common.library()
         last = common.last_exercise_id(tracker)
         exercise = pick_exercise(lib.exercises_of("reparenting"), last, rng=common.RNG)
-        return start(dispatcher, exercise)
+        return start(dispatcher, exercise, tracker=tracker)
 
 
 class ActionStartExercise(Action):
@@ -106,7 +112,7 @@ class ActionStartExercise(Action):
         if exercise is None:
             last = common.last_exercise_id(tracker)
             exercise = pick_exercise(lib.exercises_of("grounding"), last, rng=common.RNG)
-        return start(dispatcher, exercise)
+        return start(dispatcher, exercise, tracker=tracker)
 
 
 class ActionAskExerciseDone(Action):
@@ -122,6 +128,8 @@ class ActionAskExerciseDone(Action):
         """Sends one step with "Next"/"Stop"; stays quiet when a reminder woke the form."""
         if common.is_external(tracker):
             return common.external_followups(tracker)
+        if interruptions.offer_if_interrupted(dispatcher, tracker, "exercise_done"):
+            return []
         if tracker.get_slot("exercise_prelude") == "local_time":
             ask_local_time(dispatcher)
             return []
@@ -133,7 +141,7 @@ class ActionAskExerciseDone(Action):
         return []
 
 
-class ValidateExerciseForm(FormValidationAction):
+class ValidateExerciseForm(FlowValidation):
     """Moves the exercise on by one step per reply."""
 
     def name(self) -> Text:
@@ -152,10 +160,13 @@ class ValidateExerciseForm(FormValidationAction):
             return {}
         if common.is_external(tracker):
             return {"exercise_done": None}
+        exercise = common.current_exercise(tracker)
+        about = interruptions.OWN_INTENT.get(exercise.kind) if exercise else None
+        if interruptions.means_something_else(tracker, STEP, about=about):
+            return interruptions.interrupted("exercise_done")
         if tracker.get_slot("exercise_prelude") == "local_time":
             slots = answer_local_time(dispatcher, tracker)
             return {**slots, "exercise_prelude": None, "exercise_done": None}
-        exercise = common.current_exercise(tracker)
         if exercise is None:
             return {"exercise_done": True}
         following = next_index(exercise, common.step_of(tracker))
@@ -180,7 +191,7 @@ class ActionExerciseFinish(Action):
             dispatcher.utter_message(text=exercise.outro)
         kind = exercise.kind if exercise else "grounding"
         dispatcher.utter_message(
-            text=common.text("exercise.ask_helped"),
+            text=common.fresh_text(tracker, "exercise.ask_helped"),
             buttons=[
                 button(common.text("button.yes_helped"), "/affirm"),
                 button(common.text("button.no_helped"), "/deny"),
@@ -221,4 +232,5 @@ class ActionExerciseFeedback(Action):
             )
         if not saved:
             dispatcher.utter_message(text=common.text("exercise.not_saved"))
+        interruptions.offer_paused(dispatcher, tracker)
         return []

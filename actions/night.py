@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import common
+from actions import common, interruptions
 from bot.content import clock
 from bot.content.parsing import is_payload
 from bot.content.selection import pick_exercise
@@ -105,4 +105,10 @@ class ActionNightStart(Action):
             events.append(SlotSet("timezone_asked", True))
         else:
             dispatcher.utter_message(text=opener(None))
-        return common.fresh_form_events() + events + common.exercise_start_events(exercise, prelude)
+        paused = interruptions.pause_events(tracker, "exercise_form")
+        return (
+            paused
+            + common.fresh_form_events()
+            + events
+            + common.exercise_start_events(exercise, prelude)
+        )

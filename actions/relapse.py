@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import common
+from actions import common, interruptions
+from actions.interruptions import FREE_TEXT, TRIGGER, FlowValidation
 from bot.content.parsing import entity_value, is_payload, trigger_from
 from bot.content.walkthrough import button
 from bot.store import service
@@ -41,7 +42,8 @@ class ActionRelapseStart(Action):
             )
         else:
             dispatcher.utter_message(text=common.text("relapse.streak_fresh"))
-        return [SlotSet(slot, None) for slot in (*FORM_SLOTS, "requested_slot")]
+        paused = interruptions.pause_events(tracker, "relapse_form")
+        return paused + [SlotSet(slot, None) for slot in (*FORM_SLOTS, "requested_slot")]
 
 
 class ActionAskRelapseTrigger(Action):
@@ -57,11 +59,15 @@ class ActionAskRelapseTrigger(Action):
         """Sends the question."""
         if common.is_external(tracker):
             return common.external_followups(tracker)
+        if interruptions.offer_if_interrupted(dispatcher, tracker, "relapse_trigger"):
+            return []
         buttons = [
             button(trigger.label, common.payload("choose_option", option=trigger.id))
             for trigger in common.library().triggers.values()
         ]
-        dispatcher.utter_message(text=common.text("relapse.ask_trigger"), buttons=buttons)
+        dispatcher.utter_message(
+            text=common.fresh_text(tracker, "relapse.ask_trigger"), buttons=buttons
+        )
         return []
 
 
@@ -78,6 +84,8 @@ class ActionAskRelapsePlan(Action):
         """Sends the suggestion with yes/other buttons."""
         if common.is_external(tracker):
             return common.external_followups(tracker)
+        if interruptions.offer_if_interrupted(dispatcher, tracker, "relapse_plan"):
+            return []
         if tracker.get_slot("relapse_custom_plan"):
             dispatcher.utter_message(text=common.text("relapse.ask_own_plan"))
             return []
@@ -92,7 +100,7 @@ class ActionAskRelapsePlan(Action):
         return []
 
 
-class ValidateRelapseForm(FormValidationAction):
+class ValidateRelapseForm(FlowValidation):
     """Reads the trigger and the plan."""
 
     def name(self) -> Text:
@@ -107,6 +115,8 @@ class ValidateRelapseForm(FormValidationAction):
             return {}
         if common.is_external(tracker):
             return {"relapse_trigger": None}
+        if interruptions.means_something_else(tracker, TRIGGER, about="relapsed_contact"):
+            return interruptions.interrupted("relapse_trigger")
         lib = common.library()
         option = entity_value(common.latest_entities(tracker), "option")
         trigger = lib.trigger(trigger_from(option, common.latest_text(tracker), lib))
@@ -120,6 +130,14 @@ class ValidateRelapseForm(FormValidationAction):
             return {}
         if common.is_external(tracker):
             return {"relapse_plan": None}
+        if interruptions.means_something_else(tracker, FREE_TEXT):
+            return interruptions.interrupted("relapse_plan")
+        held = interruptions.confirmed_text(tracker)
+        if held:
+            return {"relapse_plan": held}
+        asked = interruptions.confirm_command(dispatcher, tracker, "relapse_plan", "plan")
+        if asked is not None:
+            return asked
         intent = common.latest_intent(tracker)
         reply = common.latest_text(tracker).strip()
         suggested = tracker.get_slot("relapse_plan_suggested")
@@ -151,4 +169,5 @@ class ActionRelapseWrapup(Action):
                 button(common.text("button.calm"), "/request_grounding"),
             ],
         )
+        interruptions.offer_paused(dispatcher, tracker)
         return []

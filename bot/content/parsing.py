@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 from bot.content.library import Library
 from bot.content.selection import TOOL_GROUNDING, TOOL_REASONS, TOOL_SURF, TOOL_VAULT, TOOLS
-from bot.nlu.ratings import find_rating
+from bot.nlu.ratings import find_rating, vague_rating
 
 # Free-text words that pick a craving tool, checked in this order.
 _TOOL_WORDS = (
@@ -26,6 +26,9 @@ def is_payload(text: Optional[str]) -> bool:
 def rating_from(entities: Iterable[Mapping[str, Any]], text: Optional[str]) -> Optional[int]:
     """Returns a 0–10 rating from a ``number`` entity or, failing that, from the text.
 
+    The text may hold a number ("like a 7 or 8") or, in a short reply, words ("maxed out",
+    "barely").
+
     Args:
         entities: The message's entities (``NumberExtractor`` and button payloads).
         text: The message text.
@@ -39,7 +42,7 @@ def rating_from(entities: Iterable[Mapping[str, Any]], text: Optional[str]) -> O
     if not text or is_payload(text):
         return None
     found = find_rating(text)
-    return found[0] if found else None
+    return found[0] if found else vague_rating(text)
 
 
 def _as_int(value: Any) -> Optional[int]:
@@ -103,3 +106,43 @@ def trigger_from(option: Optional[str], text: Optional[str], library: Library) -
             if any(re.search(rf"\b{re.escape(word)}\b", lowered) for word in trigger.keywords):
                 return trigger.id
     return "other"
+
+
+_COUNT_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "a couple of": 2, "a couple": 2, "a few": 3,
+}
+_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30, "year": 365, "yr": 365}
+_WORDS_LONGEST_FIRST = sorted(map(re.escape, _COUNT_WORDS), key=len, reverse=True)
+_AMOUNT = r"(\d{1,4}|" + "|".join(_WORDS_LONGEST_FIRST) + r")"
+_DAY_N = re.compile(r"\bday\s*#?\s*(\d{1,4})\b", re.IGNORECASE)
+_N_UNITS = re.compile(
+    r"(?<![\w.])" + _AMOUNT
+    + r"\s*(?:whole\s+|full\s+)?(days?|weeks?|wks?|months?|mo|years?|yrs?)\b",
+    re.IGNORECASE,
+)
+# "12 days ago i texted him" is a slip, not a streak.
+_AGO = re.compile(r"\s*ago\b", re.IGNORECASE)
+
+
+def day_count_from(text: Optional[str]) -> Optional[int]:
+    """The no-contact day count in a message, or None.
+
+    "day 30 no contact" → 30, "3 weeks no contact today" → 21, "it's been 12 days" → 12,
+    "a month!" → 30. Button payloads and "… days ago" give None.
+    """
+    if not text or is_payload(text):
+        return None
+    found = _DAY_N.search(text)
+    if found:
+        return int(found.group(1))
+    for match in _N_UNITS.finditer(text):
+        if _AGO.match(text, match.end()):
+            continue
+        amount = match.group(1).lower()
+        count = int(amount) if amount.isdigit() else _COUNT_WORDS[amount]
+        unit = match.group(2).lower().rstrip("s")
+        return count * _UNIT_DAYS[unit]
+    return None

@@ -21,7 +21,7 @@ from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu import action_validation
+from bot.nlu import action_validation, variety
 from bot.nlu.stateless import StatelessComponent
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,8 @@ class ActionOutageGuard(StatelessComponent):
     """Hardens Rasa's action calls when the model is loaded; changes no message.
 
     Installs the outage fallback above and the cached response validator
-    (:mod:`bot.nlu.action_validation`).
+    (:mod:`bot.nlu.action_validation`), and keeps often-seen responses from repeating
+    their wording for a person (:mod:`bot.nlu.variety`).
     """
 
     @classmethod
@@ -71,6 +72,7 @@ class ActionOutageGuard(StatelessComponent):
         """Installs the fallback and the validator (once per process); returns the component."""
         install()
         action_validation.install()
+        variety.install()
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

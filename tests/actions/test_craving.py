@@ -74,7 +74,7 @@ async def test_an_unexpected_answer_gets_a_gentle_retry_then_is_skipped(store):
     assert first.texts[0] in variants("craving.urge_not_understood")
     # The form then asks again, shorter, with the buttons.
     again = await run(ActionAskUrgeBefore(), tracker("craving_form"))
-    assert again.texts == [LIB.text("craving.ask_urge_again")]
+    assert again.texts[0] in variants("craving.ask_urge_again")
     assert len(again.buttons) == 11
 
     second = await run(

@@ -14,7 +14,7 @@ from actions.relapse import (
     ValidateRelapseForm,
 )
 from bot.content.library import load_library
-from tests.fixtures.trackers import run, tracker
+from tests.fixtures.trackers import run, tracker, variants
 
 LIB = load_library()
 USER = "fixture-user"
@@ -54,7 +54,7 @@ async def test_a_down_store_says_the_count_was_not_updated(broken_store):
 
 async def test_what_led_up_to_it_has_buttons_for_the_usual_answers(store):
     outcome = await run(ActionAskRelapseTrigger(), tracker("relapse_form"))
-    assert outcome.texts == [LIB.text("relapse.ask_trigger")]
+    assert outcome.texts[0] in variants("relapse.ask_trigger")
     assert outcome.buttons[0] == {
         "title": "I felt lonely",
         "payload": '/choose_option{"option": "lonely"}',

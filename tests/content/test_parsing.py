@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.content.library import load_library
-from bot.content.parsing import entity_value, is_payload, rating_from, tool_from, trigger_from
+from bot.content.parsing import (
+    day_count_from,
+    entity_value,
+    is_payload,
+    rating_from,
+    tool_from,
+    trigger_from,
+)
 
 LIB = load_library()
 
@@ -77,3 +84,17 @@ def test_tool_from(option, intent, text, expected):
 )
 def test_trigger_from(option, text, expected):
     assert trigger_from(option, text, LIB) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("day 30 no contact", 30), ("3 weeks no contact today", 21), ("it's been 12 days", 12),
+     ("a month no contact!", 30), ("two weeks today", 14), ("no contact day 45", 45)],
+)
+def test_day_counts_are_read(text, days):
+    assert day_count_from(text) == days
+
+
+@pytest.mark.parametrize("text", ["how many days", "i texted him 3 days ago", "/share_win", ""])
+def test_no_day_count(text):
+    assert day_count_from(text) is None
