@@ -32,9 +32,10 @@ class Thresholds:
         imminent: Imminence probability at or above which the emergency number leads.
         context_floor: A message must carry at least this much risk on its own before
             earlier messages are read with it ("ok thanks" never reopens a crisis).
-        rules_floor: When the rules fire but the model's crisis probability is below this,
-            the person is asked the direct question instead of getting the crisis card (on
-            blind sets most such rule hits were idioms, other people's stories or the past).
+        rules_floor: When the rules fire but the model's crisis probability is below this
+            and it does not find the message unclear either, the person is asked the direct
+            question instead of getting the crisis card (on blind sets most such rule hits
+            were idioms, other people's stories or the past).
     """
 
     crisis: float = 0.5
@@ -91,7 +92,10 @@ def combine(
     """
     risk = scores.risk if scores is not None else 0.0
     category, evidence = rules.category, rules.evidence
-    if category is not None and scores is not None and scores.crisis < thresholds.rules_floor:
+    # A rule hit the model reads as nothing at all (not even unclear) is asked about, not
+    # carded; one it finds risky in any way stays a crisis.
+    doubted = scores is not None and scores.crisis < thresholds.rules_floor and risk < 0.5
+    if category is not None and doubted:
         doubt = f"model: disagrees {scores.crisis:.2f}"
         return Assessment(None, (*evidence, doubt), TIER_CHECK, False, max(risk, scores.crisis))
     if category is None and scores is not None and scores.crisis >= thresholds.crisis:

@@ -88,3 +88,9 @@ def test_a_rule_the_model_strongly_doubts_gets_the_question_not_the_card() -> No
     assert doubted.evidence[-1].startswith("model: disagrees")
     unsure = combine(rules, _scores(none=0.7, suicide=0.3), "x", THRESHOLDS)
     assert unsure.is_crisis and unsure.category == "suicide"
+
+
+def test_a_rule_the_model_finds_unclear_stays_a_crisis() -> None:
+    rules = Assessment("suicide", ("suicide.not_be_here: n't want to be here",))
+    result = combine(rules, _scores(none=0.01, unclear=0.79, suicide=0.2), "x", THRESHOLDS)
+    assert result.is_crisis and result.category == "suicide"
