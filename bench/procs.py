@@ -281,7 +281,7 @@ def rasa_run_args(
     credentials: str = "credentials.yml",
     endpoints: str = "endpoints.yml",
 ) -> List[str]:
-    """Harbor's guarded Rasa server on 127.0.0.1:``port`` (what ``make run``, tests and bench serve).
+    """Harbor's guarded Rasa server on 127.0.0.1:``port`` (as ``make run``, tests, bench serve).
 
     The API token travels in the environment (``HARBOR_API_TOKEN``), never on this command line.
     """

@@ -167,13 +167,15 @@ class HarborRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Union[ResponseStream, HTTPResponse]:
             if not self._authorized(request):
-                return BadRequest(401, "token_required", "Send Authorization: Bearer <token>.").to_response()
+                refusal = BadRequest(401, "token_required", "Send Authorization: Bearer <token>.")
+                return refusal.to_response()
             try:
                 message = validate(parse_body(request.body))
             except BadRequest as error:
                 return error.to_response()
             if not self.limiter.allow(message.sender_id):
-                reply = [{"recipient_id": message.sender_id, "text": limits.rate_limited_reply(message.text)}]
+                text = limits.rate_limited_reply(message.text)
+                reply = [{"recipient_id": message.sender_id, "text": text}]
                 seconds = self.limiter.retry_after(message.sender_id)
                 return response.json(reply, status=429, headers={"Retry-After": str(seconds)})
             if not message.checked.ok:

@@ -96,7 +96,7 @@ def api_token() -> str:
 
 
 def action_secret() -> str:
-    """The secret Rasa sends the action server (``HARBOR_ACTION_SECRET`` or ``var/action-secret``)."""
+    """The secret Rasa sends the action server (``HARBOR_ACTION_SECRET``/``var/action-secret``)."""
     return _secret("HARBOR_ACTION_SECRET", "action-secret", _urlsafe(32))
 
 

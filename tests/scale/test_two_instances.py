@@ -19,8 +19,8 @@ import requests
 
 from bench import databases
 from bench.client import degraded_replies
-from bench.scenarios import HARBOR_CONVERSATION
 from bench.procs import api_params
+from bench.scenarios import HARBOR_CONVERSATION
 from tests import servers
 
 pytestmark = [
