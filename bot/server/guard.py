@@ -80,7 +80,7 @@ class Guard:
         except ValueError:
             request = None
         if not isinstance(request, dict) or set(request) - {"model_file"}:
-            return Refusal(403, "model_not_allowed", "Only a 'model_file' in models/ can be loaded.")
+            return Refusal(403, "model_not_allowed", "Only a model_file in models/ can load.")
         if not model_path_allowed(request.get("model_file"), self.models_dir):
             return Refusal(403, "model_not_allowed", "Models load only from the models/ folder.")
         return None

@@ -17,6 +17,8 @@ from rasa.shared.core.events import Event, SessionStarted
 from sqlalchemy import Table, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
 
+from bot.store.redaction import without_export
+
 
 class EventQueries:
     """The four statements a tracker store needs on Rasa's ``events`` table."""
@@ -57,8 +59,8 @@ class EventQueries:
 
 
 def _row(sender_id: str, event: Event) -> Dict[str, Any]:
-    """The columns stock Rasa stores for one event."""
-    data = event.as_dict()
+    """The columns stock Rasa stores for one event (an export stored as a stub only)."""
+    data = without_export(event.as_dict())
     parse_data = data.get("parse_data") or {}
     return {
         "sender_id": sender_id,

@@ -330,6 +330,18 @@ class ConversationRepository:
                 decoded.append(data)
         return decoded
 
+    def count_action(self, sender_id: str, action_name: str, since: datetime) -> int:
+        """How many times ``action_name`` ran in the conversation since ``since``."""
+        if not self.exists():
+            return 0
+        query = select(func.count()).where(
+            rasa_events.c.sender_id == sender_id,
+            rasa_events.c.type_name == "action",
+            rasa_events.c.action_name == action_name,
+            rasa_events.c.timestamp >= since.timestamp(),
+        )
+        return int(self.session.execute(query).scalar_one())
+
     def delete(self, sender_id: str) -> int:
         """Deletes the whole conversation; returns how many events went."""
         if not self.exists():

@@ -30,7 +30,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Text
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.events import BotUttered, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -48,6 +48,7 @@ from bot.store.errors import StoreUnavailable
 from bot.store.event_queries import EventQueries
 from bot.store.identity import pseudonym
 from bot.store.privacy import DELETION_SLOT
+from bot.store.redaction import EXPORT_KEY, without_export
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,17 @@ MAX_PENDING = 10_000
 MAX_RECENT = 2_000
 # Pause between background attempts to write held conversations when no back-off is set.
 DRAIN_PAUSE_S = 1.0
+
+
+def _without_exports(events: Iterable[Event]) -> List[Event]:
+    """The events, with any export message replaced by its stub (bot.store.redaction)."""
+    kept = []
+    for event in events:
+        custom = (event.data or {}).get("custom") if isinstance(event, BotUttered) else None
+        if isinstance(custom, dict) and EXPORT_KEY in custom:
+            event = Event.from_parameters(without_export(event.as_dict()))
+        kept.append(event)
+    return kept
 
 
 def deletion_requested(tracker: DialogueStateTracker) -> bool:
@@ -169,7 +181,7 @@ class HarborTrackerStore(SQLTrackerStore):
     # --- what was last stored, for reads during an outage ---------------------------
 
     def _remember(self, tracker: DialogueStateTracker) -> None:
-        self._recent[tracker.sender_id] = list(tracker.events)
+        self._recent[tracker.sender_id] = _without_exports(tracker.events)
         self._recent.move_to_end(tracker.sender_id)
         while len(self._recent) > MAX_RECENT:
             self._recent.popitem(last=False)
@@ -213,7 +225,7 @@ class HarborTrackerStore(SQLTrackerStore):
             dropped = next(iter(self._pending))
             self._pending.pop(dropped)
             logger.error("Outage buffer full: dropped unsaved events of %s", pseudonym(dropped))
-        self._pending[sender_id] = [event.as_dict() for event in tracker.events]
+        self._pending[sender_id] = [without_export(event.as_dict()) for event in tracker.events]
         logger.warning(
             "Database unavailable: keeping %s's conversation in memory (%d waiting)",
             pseudonym(sender_id),
