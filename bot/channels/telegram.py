@@ -173,14 +173,18 @@ class HarborTelegramOutput(OutputChannel):
     ) -> None:
         """Sends a custom payload Telegram can show; others are skipped.
 
-        `{"export": {...}}` arrives as the file harbor-export.json (optional `caption`);
+        `{"export": {...}}` arrives as the file harbor-export.json (optional `caption`), and
+        so does what the export action sends, `{"harbor_export": {"filename", "data"}}`;
         `{"text": "..."}` as a message. Payloads meant for other channels (the web chat's
         crisis card, say) are not dumped as JSON into the chat.
         """
         chat_id = self._chat(recipient_id)
         if chat_id is None or not isinstance(json_message, dict):
             return
-        if "export" in json_message:
+        export = json_message.get("harbor_export")
+        if isinstance(export, dict) and "data" in export:
+            await self.send_export(chat_id, export["data"], json_message.get("caption"))
+        elif "export" in json_message:
             caption = json_message.get("caption")
             await self.send_export(chat_id, json_message["export"], caption)
         elif isinstance(json_message.get("text"), str):

@@ -12,6 +12,7 @@ from sqlalchemy import and_, delete, func, inspect, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.security import crypto
 from bot.store.identity import split_sender_id
 from bot.store.models import (
     USER_TABLES,
@@ -325,7 +326,7 @@ class ConversationRepository:
         decoded = []
         for (data,) in self.session.execute(query):
             try:
-                decoded.append(json.loads(data))
+                decoded.append(json.loads(crypto.decrypt(data)))
             except (TypeError, ValueError):
                 decoded.append(data)
         return decoded

@@ -584,6 +584,19 @@ async def test_export_arrives_as_a_json_document(harbor: Harbor, fake: FakeTeleg
     assert json.loads(content) == export
 
 
+async def test_the_export_action_s_message_arrives_as_a_document(
+    harbor: Harbor, fake: FakeTelegram
+) -> None:
+    document = {"format": "harbor-export/1", "vault_entries": [{"text": "unsent words"}]}
+    export = {"filename": "harbor-export-2026-01-01.json", "data": document}
+    harbor.agent.replies["/export_my_data"] = [{"custom": {"harbor_export": export}}]
+
+    await harbor.post(text_update("/export"))
+
+    (sent,) = fake.of("sendDocument")
+    assert json.loads(sent.files["document"][1]) == document
+
+
 async def test_custom_payloads_for_other_channels_are_not_dumped_into_the_chat(
     harbor: Harbor, fake: FakeTelegram
 ) -> None:

@@ -140,7 +140,15 @@ async def test_delete_my_data_really_deletes_from_the_sqlite_file(sqlite_file_ur
     assert export["vault_entries"][0]["text"] == VAULT_SECRET
     assert SECRET in [e.get("text") for e in export["conversation"]]
     get_engine().dispose()
-    assert SECRET.encode() in path.read_bytes() and VAULT_SECRET.encode() in path.read_bytes()
+    # Encrypted at rest: the words are never in the file, even before the deletion.
+    assert SECRET.encode() not in path.read_bytes()
+    assert VAULT_SECRET.encode() not in path.read_bytes()
+    with get_engine().connect() as connection:
+        stored = [row[0].encode() for row in connection.exec_driver_sql(
+            "SELECT data FROM events WHERE sender_id = ?", (sender,)
+        )]  # fmt: skip
+    get_engine().dispose()
+    assert stored and all(row in path.read_bytes() for row in stored)
 
     # The turn in which the person confirms, as Rasa runs it: retrieve, the user's "yes",
     # the custom action (its events applied to the tracker), the reply, then save.
@@ -164,6 +172,7 @@ async def test_delete_my_data_really_deletes_from_the_sqlite_file(sqlite_file_ur
     files = [p for p in path.parent.iterdir() if p.name.startswith(path.name)]
     for file in files:  # the database and any journal left beside it
         data = file.read_bytes()
+        assert not any(row in data for row in stored), file.name
         assert SECRET.encode() not in data, file.name
         assert VAULT_SECRET.encode() not in data, file.name
         assert b"4242" not in data, file.name
