@@ -92,13 +92,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     elif args.command == "current":
         print(current(args.url) or "base (empty)")
     else:
-        from bot.store import service
+        from bot.store import privacy
 
         days = config.retention_days()
         if days is None:
-            print("HARBOR_RETENTION_DAYS is not set: nothing to purge")
+            print("HARBOR_RETENTION_DAYS is off: nothing to purge")
         else:
-            print(service.purge_older_than(days, url=args.url))
+            counts = privacy.purge(days, url=args.url or config.database_url())
+            print(f"removed what was older than {days} days: {counts}")
     return 0
 
 

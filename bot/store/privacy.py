@@ -65,8 +65,9 @@ def describe_storage(retention_days: Optional[int] = None) -> str:
         [
             "Here's everything I keep, and nothing more:",
             "\n".join(storage_sections()),
-            "Who can read it: the people who run this Harbor server. They can open its "
-            "database, which Harbor itself doesn't encrypt. No one else gets it from me: "
+            "Who can read it: the people who run this Harbor server. Your words are stored "
+            "encrypted, but the server holds the key, so they could read them. No one else "
+            "gets it from me: "
             "nothing is sold, shared with advertisers or sent to other companies, and my logs "
             "don't contain your messages. If you use Telegram, Telegram carries our messages "
             "too, under its own rules.",
@@ -142,8 +143,8 @@ def erase(sender_id: str, url: Optional[str] = None) -> bool:
 def purge(days: int, url: Optional[str] = None) -> Dict[str, int]:
     """Deletes Harbor rows and conversation events older than ``days`` days.
 
-    People not seen for that long go entirely. Events of a conversation's latest
-    session are kept while that conversation was active after the cutoff (see
+    People not seen for that long go entirely, and so does every conversation event older
+    than that, also in a conversation that is still going on (see
     :meth:`ConversationRepository.purge`).
 
     Returns:

@@ -27,13 +27,18 @@ def test_the_answer_names_every_kind_of_data_and_every_field() -> None:
 
 
 def test_the_answer_says_who_can_read_it_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("HARBOR_RETENTION_DAYS", raising=False)
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
     answer = service.describe_storage()
     assert "people who run this Harbor server" in answer
-    assert "doesn't encrypt" in answer
+    assert "stored encrypted, but the server holds the key" in answer
     assert "Telegram" in answer
     assert "until you ask me to delete it" in answer
     assert "delete my data" in answer and "export my data" in answer
+
+
+def test_retention_is_on_by_default_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HARBOR_RETENTION_DAYS", raising=False)
+    assert "older than 90 days is deleted automatically" in service.describe_storage()
 
 
 def test_the_answer_mentions_retention_when_it_is_on(monkeypatch: pytest.MonkeyPatch) -> None:
