@@ -23,21 +23,27 @@ from bot.security import keys
 
 PREFIX = "f1:"
 
-_CIPHERS: Dict[Tuple[str, str], MultiFernet] = {}
+_CIPHERS: Dict[Tuple[str, str], Tuple[MultiFernet, Fernet]] = {}
 
 
 class UnreadableText(ValueError):
     """Stored text that none of the configured keys can decrypt (a key was dropped too early)."""
 
 
-def _cipher() -> MultiFernet:
+def _ciphers() -> Tuple[MultiFernet, Fernet]:
+    """All configured keys (to decrypt) and the newest one (to encrypt), cached."""
     cache_key = (os.environ.get("HARBOR_DATA_KEYS", ""), os.environ.get("HARBOR_VAR_DIR", ""))
-    cipher = _CIPHERS.get(cache_key)
-    if cipher is None:
-        cipher = MultiFernet([Fernet(key.encode("ascii")) for key in keys.data_keys()])
+    ciphers = _CIPHERS.get(cache_key)
+    if ciphers is None:
+        fernets = [Fernet(key.encode("ascii")) for key in keys.data_keys()]
+        ciphers = (MultiFernet(fernets), fernets[0])
         _CIPHERS.clear()
-        _CIPHERS[cache_key] = cipher
-    return cipher
+        _CIPHERS[cache_key] = ciphers
+    return ciphers
+
+
+def _cipher() -> MultiFernet:
+    return _ciphers()[0]
 
 
 def encrypt(text: Optional[str]) -> Optional[str]:
@@ -62,13 +68,21 @@ def decrypt(stored: Optional[str]) -> Optional[str]:
 
 
 def rotate(stored: Optional[str]) -> Optional[str]:
-    """A stored value re-encrypted with the newest key (plain values get encrypted)."""
+    """A stored value under the newest key: unchanged if it is already, else re-encrypted.
+
+    Plain (older, unencrypted) values get encrypted.
+    """
     if stored is None:
         return None
     if not stored.startswith(PREFIX):
         return encrypt(stored)
-    token = _cipher().rotate(stored[len(PREFIX) :].encode("ascii"))
-    return PREFIX + token.decode("ascii")
+    token = stored[len(PREFIX) :].encode("ascii")
+    every, newest = _ciphers()
+    try:
+        newest.decrypt(token)
+        return stored
+    except InvalidToken:
+        return PREFIX + every.rotate(token).decode("ascii")
 
 
 def new_key() -> str:

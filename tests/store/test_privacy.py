@@ -152,3 +152,23 @@ def test_vacuum_full_leaves_no_trace_in_the_postgres_table_file(
     assert kept in bytes(data)
     assert deleted not in bytes(data)
     assert SECRET.encode() not in bytes(data) and b"stays here" not in bytes(data)
+
+
+def test_keys_rotate_without_losing_a_word(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/security.md: new key first, rotate-keys, drop the old key: everything still reads."""
+    from bot.security import crypto
+
+    old, new = crypto.new_key(), crypto.new_key()
+    monkeypatch.setenv("HARBOR_DATA_KEYS", old)
+    service.add_vault_entry("web-rot", SECRET)
+    service.add_reason("web-rot", "a reason")
+    monkeypatch.setenv("HARBOR_DATA_KEYS", f"{new},{old}")
+    assert service.list_reasons("web-rot") == ["a reason"], "both keys read during the change"
+    counts = privacy.rotate_keys()
+    assert counts["vault_entries"] == 1 and counts["reasons"] == 1
+    monkeypatch.setenv("HARBOR_DATA_KEYS", new)  # the old key is gone
+    assert service.list_reasons("web-rot") == ["a reason"]
+    assert service.export_user("web-rot")["vault_entries"][0]["text"] == SECRET
+    assert privacy.rotate_keys()["reasons"] == 0, "nothing left under an old key"

@@ -412,3 +412,28 @@ async def test_export_then_delete_leaves_nothing_in_the_file(sqlite_file_url: st
         data = file.read_bytes()
         assert VAULT_SECRET.encode() not in data and SECRET.encode() not in data, file.name
         assert b"harbor-export" not in data, file.name
+
+
+@pytest.mark.postgres
+async def test_no_message_text_in_the_postgres_table_files(postgres_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    store = HarborTrackerStore(DOMAIN)
+    await turn(store, "telegram:5150", SECRET)
+    service.add_vault_entry("telegram:5150", VAULT_SECRET)
+    assert SECRET in stored_texts("telegram:5150"), "Harbor reads it back"
+    admin = create_engine(postgres_url, future=True, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("CHECKPOINT"))
+        data = b""
+        for table in ("events", "vault_entries"):
+            path = connection.execute(
+                text("SELECT pg_relation_filepath(:t)"), {"t": table}
+            ).scalar()
+            data += bytes(
+                connection.execute(text("SELECT pg_read_binary_file(:p)"), {"p": path}).scalar()
+            )
+        stored = connection.execute(text("SELECT data FROM events LIMIT 1")).scalar()
+    admin.dispose()
+    assert stored.encode()[:40] in data, "the check reads the table's file"
+    assert SECRET.encode() not in data and VAULT_SECRET.encode() not in data
