@@ -84,13 +84,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     if any(option.startswith(("--auth-token", "--cors", "--jwt")) for option in rest):
         print("Set the API token with HARBOR_API_TOKEN (never on a command line).", file=sys.stderr)
         return 2
-    model = Path(args.model) if args.model else newest_model()
-    if model is None:
-        print("No trained model in models/. Run: make train", file=sys.stderr)
-        return 1
-    if not model_path_allowed(str(model), MODELS_DIR):
-        print(f"Models load only from {MODELS_DIR}/ (got {model}).", file=sys.stderr)
-        return 1
     if not is_loopback(args.interface):
         for variable, what in (("HARBOR_API_TOKEN", "the HTTP API"), ("HARBOR_REST_TOKEN", "REST")):
             if not os.environ.get(variable, "").strip():
@@ -100,6 +93,13 @@ def main(argv: Optional[List[str]] = None) -> int:
                     file=sys.stderr,
                 )
                 return 1
+    model = Path(args.model) if args.model else newest_model()
+    if model is None:
+        print("No trained model in models/. Run: make train", file=sys.stderr)
+        return 1
+    if not model_path_allowed(str(model), MODELS_DIR):
+        print(f"Models load only from {MODELS_DIR}/ (got {model}).", file=sys.stderr)
+        return 1
     # credentials.yml names it; empty means REST is open, which only loopback allows.
     os.environ.setdefault("HARBOR_REST_TOKEN", "")
     # endpoints.yml sends this to the action server; both servers read the same var/ file.
