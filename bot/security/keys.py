@@ -22,7 +22,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable
 
 DEFAULT_VAR_DIR = "var"
 
@@ -119,8 +119,3 @@ def log_salt() -> str:
     """The salt of log pseudonyms (``HARBOR_LOG_SALT`` or ``var/log-salt``)."""
     return _secret("HARBOR_LOG_SALT", "log-salt", _urlsafe(24))
 
-
-def optional(variable: str) -> Optional[str]:
-    """An environment setting, or None when unset or blank."""
-    value = os.environ.get(variable, "").strip()
-    return value or None
