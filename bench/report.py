@@ -10,7 +10,7 @@ from bench.stats import ratio
 TURN_P95_MAX_MS = 150.0
 TURN_P95_MAX_RATIO = 1.5
 THROUGHPUT_MIN_8 = 32.0
-SAFETY_P95_MAX_MS = 2.0
+SAFETY_P95_MAX_MS = 5.0  # issue 11: rules + trained screen together
 NLU_MIN_ACCURACY = 0.85
 
 
@@ -220,6 +220,45 @@ def _nlu_section(nlu: Dict[str, Any]) -> List[str]:
     return rows + [""]
 
 
+def _blind_rows(rounds: List[Dict[str, Any]]) -> List[str]:
+    """First-look scores (of record) and today's screen on every blind round."""
+    if not rounds:
+        return []
+    rows = [
+        "## Crisis screen on blind sets (first look = the number of record)",
+        "",
+        "| round | scored on | | recall | suicide | self-harm | danger | caught "
+        "| false alarms (crisis / check) | unclear caught |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for entry in rounds:
+        for when, numbers in (("first look", entry), ("today", entry.get("today") or {})):
+            recall = numbers.get("recall") or {}
+            alarms = numbers.get("false_alarms") or {}
+            scored_on = entry.get("scored_on", "") if when == "first look" else ""
+            rows.append(
+                f"| {entry.get('set')} | {scored_on} | {when} | {_fmt(recall.get('all'), 3)} | "
+                f"{_fmt(recall.get('suicide'), 3)} | "
+                f"{_fmt(recall.get('self_harm'), 3)} | {_fmt(recall.get('danger'), 3)} | "
+                f"{_fmt((numbers.get('caught') or {}).get('all'), 3)} | "
+                f"{_fmt(alarms.get('crisis'), 3)} / {_fmt(alarms.get('check'), 3)} | "
+                f"{_fmt(numbers.get('unclear_caught'), 3)} |"
+            )
+    return rows + ["", "A round that joined the training data is no longer blind: its 'today' "
+                   "row is not a measure of new wording.", ""]
+
+
+def _everyday_rows(everyday: Dict[str, Any]) -> List[str]:
+    if not everyday:
+        return []
+    return [
+        f"Everyday traffic ({everyday.get('messages')} held-out NLU messages, never trained "
+        f"on): crisis card {_fmt(everyday.get('crisis'), 3)}, direct question "
+        f"{_fmt(everyday.get('check'), 3)}.",
+        "",
+    ]
+
+
 def _safety_section(safety: Dict[str, Any]) -> List[str]:
     if not safety:
         return []
@@ -231,7 +270,10 @@ def _safety_section(safety: Dict[str, Any]) -> List[str]:
     false_alarms = safety.get("false_alarm_rate", {})
     by_category = false_alarms.get("by_category", {}) if isinstance(false_alarms, dict) else {}
     rows = [
-        "## Safety layer (bot.safety.bench.run(), the Rasa component on the crisis corpus)",
+        *_blind_rows(safety.get("blind_rounds") or []),
+        *_everyday_rows(safety.get("everyday") or {}),
+        "## Safety layer on the reviewed corpus (bench.safety.run(), the Rasa component"
+        f"{'' if safety.get('trained_screen') else ', RULES ONLY: no trained model found'})",
         "",
         f"{counts.get('crisis', '?')} crisis messages, {counts.get('negative', '?')} hard "
         f"negatives. Overall recall **{_fmt(recall.get('overall'), 3)}**, false-alarm rate "

@@ -12,12 +12,12 @@ exits 1 when the committed file is stale (``tests/web/test_render_web_lines.py``
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
+from bot.safety.render_domain import write_or_check
 from bot.safety.resources import OTHER_COUNTRY, Country, Directory, Line, load_directory
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -183,21 +183,8 @@ def render(directory: Optional[Directory] = None) -> str:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Writes the file, or with ``--check`` reports whether it is up to date."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
-    parser.add_argument("--output", type=Path, default=OUTPUT_PATH)
-    args = parser.parse_args(argv)
-    text = render()
-    current = args.output.read_text(encoding="utf8") if args.output.exists() else ""
-    if args.check:
-        if current != text:
-            print(f"{args.output} is stale: run python scripts/render_web_lines.py")
-            return 1
-        print(f"{args.output} is up to date")
-        return 0
-    args.output.write_text(text, encoding="utf8")
-    print(f"wrote {args.output}")
-    return 0
+    return write_or_check(argv, render, OUTPUT_PATH, "python scripts/render_web_lines.py",
+                          __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

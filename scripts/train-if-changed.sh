@@ -9,8 +9,12 @@ mkdir -p models var
 exec 9>var/train.lock
 flock 9
 
+# The safety corpus (data/safety/**/*.tsv) and Harbor's own Rasa components count too: the
+# trained crisis screen is learned inside `rasa train` from those files.
 fingerprint=$(
-  { cat config.yml requirements.lock; find domain data -type f -name '*.yml' | sort | xargs cat; } \
+  { cat config.yml requirements.lock
+    find domain data -type f \( -name '*.yml' -o -name '*.tsv' \) | sort | xargs cat
+    find bot/nlu bot/safety -type f \( -name '*.py' -o -name '*.yml' \) | sort | xargs cat; } \
     | sha256sum | cut -c1-16
 )
 newest=$(ls -t models/*.tar.gz 2>/dev/null | head -1 || true)

@@ -68,6 +68,9 @@ CHECK_QUESTION = "utter_crisis_check"
 ANSWERED_INTENTS = frozenset(
     {"crisis", "crisis_check", "false_alarm", "feeling_safe", "request_resources"}
 )
+# The direct question never talks over someone telling us we misread them or that they are
+# okay now: the dialogue answers those (and the crisis check-in follows up if needed).
+SAFETY_REPLIES = frozenset({"false_alarm", "feeling_safe"})
 
 # "sos", "SOS!!", "/sos", "sos please", "s.o.s" — the whole message, nothing else.
 SOS_PATTERN = re.compile(
@@ -108,13 +111,21 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             "resources_intent": "request_resources",
             # The labelled corpus the trained screen learns from (relative to the project).
             "corpus": "data/safety",
-            # Also learn every NLU example as "not a crisis" (the bot's everyday traffic).
+            # Also learn every NLU example as "not a crisis" (the bot's everyday traffic),
+            # each counting this many times: without it "goodbye" or "i have nobody" read as
+            # crises, because the crisis corpus is full of goodbyes and loneliness.
             "nlu_examples_as_negatives": True,
+            "nlu_example_weight": 3.0,
             # How many earlier messages, and how old at most, are read with a new one.
             "context_messages": 3,
             "context_minutes": 30,
             **{f"{name}_threshold": value for name, value in _threshold_defaults().items()},
             "context_floor": Thresholds().context_floor,
+            "rules_floor": Thresholds().rules_floor,
+            # A crisis only the model saw, in a message the intent classifier reads as
+            # ordinary traffic with at least this confidence ("put my phone in another room
+            # and the urge went away" as share_win), gets the direct question instead.
+            "intent_doubt": 0.7,
         }
 
     def __init__(
@@ -145,18 +156,23 @@ class CrisisDetector(GraphComponent, IntentClassifier):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Retrains when the safety corpus changes (Rasa does not see those files)."""
+        """Retrains when the safety corpus or the model's code changes (Rasa sees neither)."""
+        import hashlib
+
+        import bot.safety.classifier
+
+        code = hashlib.sha256(Path(bot.safety.classifier.__file__).read_bytes()).hexdigest()
         directory = Path({**cls.get_default_config(), **config}["corpus"])
-        if not directory.is_dir():
-            return f"{FORMAT}:missing"
-        return f"{FORMAT}:{corpus.fingerprint(directory)}"
+        data = corpus.fingerprint(directory) if directory.is_dir() else "missing"
+        return f"{FORMAT}:{code[:12]}:{data}"
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learns the trained screen from the safety corpus and saves it with the model."""
         examples = corpus.read_training(Path(self.component_config["corpus"]))
         if self.component_config["nlu_examples_as_negatives"]:
+            weight = float(self.component_config["nlu_example_weight"])
             examples += [
-                corpus.Example("none", example.get(TEXT), False, "nlu")
+                corpus.Example("none", example.get(TEXT), False, "nlu", weight)
                 for example in training_data.intent_examples
                 if example.get(TEXT)
             ]
@@ -204,16 +220,32 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             return
         context = self._context(tracker) if tracker is not None else []
         assessment = bot.safety.assess(text, self.classifier, self.thresholds, context)
+        assessment = self._doubted(message, assessment)
         if not assessment.is_crisis and _answers_check(tracker, message, assessment):
             assessment = bot.safety.Assessment(
                 bot.safety.SUICIDE, ("check: answered yes or not sure",), risk=assessment.risk
             )
         if assessment.is_crisis:
             self._mark(message, self.component_config["crisis_intent"], assessment)
-        elif assessment.is_check and not text.lstrip().startswith("/"):
+        elif assessment.is_check and _check_applies(message, tracker):
             self._mark(message, self.component_config["check_intent"], assessment)
         elif self.component_config["resources_intent"] and is_sos(text):
             _set_intent(message, self.component_config["resources_intent"])
+
+    def _doubted(
+        self, message: Message, assessment: bot.safety.Assessment
+    ) -> bot.safety.Assessment:
+        """A model-only crisis the intent classifier confidently reads as ordinary: ask."""
+        intent = message.get(INTENT) or {}
+        name, confidence = intent.get(INTENT_NAME_KEY), intent.get(PREDICTED_CONFIDENCE_KEY, 0)
+        model_only = all(item.startswith(("model:", "context:")) for item in assessment.evidence)
+        ordinary = name not in (None, "nlu_fallback", *ANSWERED_INTENTS)
+        if not (assessment.is_crisis and model_only and ordinary):
+            return assessment
+        if confidence < float(self.component_config["intent_doubt"]):
+            return assessment
+        evidence = (*assessment.evidence, f"intent: {name} {confidence:.2f}")
+        return bot.safety.Assessment(None, evidence, bot.safety.TIER_CHECK, False, assessment.risk)
 
     def _context(self, tracker: DialogueStateTracker) -> List[str]:
         """The person's last few messages that have not had a safety answer, oldest first."""
@@ -276,6 +308,18 @@ def _last_bot_action(tracker: DialogueStateTracker) -> Optional[Text]:
         if isinstance(event, UserUttered):
             return None
     return None
+
+
+def _check_applies(message: Message, tracker: Optional[DialogueStateTracker]) -> bool:
+    """False for payloads, confident safety replies, and after a crisis answer."""
+    if (message.get(TEXT) or "").lstrip().startswith("/"):
+        return False
+    intent = message.get(INTENT) or {}
+    confident = intent.get(PREDICTED_CONFIDENCE_KEY, 0) >= 0.5
+    if intent.get(INTENT_NAME_KEY) in SAFETY_REPLIES and confident:
+        return False
+    # After the crisis card the check-in rules follow up; asking again would be a step back.
+    return not (tracker is not None and tracker.get_slot("crisis_active") is True)
 
 
 def _answers_check(

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+MIN_MODEL_WORDS = 2
+
 __all__ = [
     "CATEGORIES", "DANGER", "KIND_DANGER", "KIND_DISTRESS", "KIND_URGENT_DANGER",
     "KIND_URGENT_DISTRESS", "NO_CRISIS", "SELF_HARM", "SUICIDE", "TIER_CHECK", "TIER_CRISIS",
@@ -69,9 +71,14 @@ def assess(
     if not isinstance(text, str):
         text = str(text)
     thresholds = thresholds or Thresholds()
-    scores = _score(classifier, text)
+    # One word ("goodbye", "bye") is too little for the model to judge alone: the crisis
+    # corpus is full of goodbyes. The rules still read it, and so does the context below.
+    scores = _score(classifier, text) if len(text.split()) >= MIN_MODEL_WORDS else None
     result = combine(_rules(text), scores, _normalised(normalise, text), thresholds)
-    if result.tier or not context or scores is None or scores.risk < thresholds.context_floor:
+    if result.tier or not context:
+        return result
+    own = scores if scores is not None else _score(classifier, text)
+    if own is None or own.risk < thresholds.context_floor:
         return result
     joined = " ... ".join([*context, text])
     together = combine(NO_CRISIS, _score(classifier, joined), "", thresholds)

@@ -29,6 +29,7 @@ class Example:
     text: str
     imminent: bool = False
     source: str = ""
+    weight: float = 1.0
 
 
 def read_tsv(path: Path) -> List[Example]:
@@ -114,9 +115,10 @@ def split_counts(examples: Iterable[Example]) -> Dict[str, int]:
 
 
 def as_columns(examples: Sequence[Example]) -> Dict[str, List[Any]]:
-    """Texts, labels and imminence as three parallel lists (what ``fit`` takes)."""
+    """Texts, labels, imminence and weights as parallel lists (what ``fit`` takes)."""
     return {
         "texts": [example.text for example in examples],
         "labels": [example.label for example in examples],
         "imminent": [example.imminent for example in examples],
+        "weights": [example.weight for example in examples],
     }

@@ -32,12 +32,16 @@ class Thresholds:
         imminent: Imminence probability at or above which the emergency number leads.
         context_floor: A message must carry at least this much risk on its own before
             earlier messages are read with it ("ok thanks" never reopens a crisis).
+        rules_floor: When the rules fire but the model's crisis probability is below this,
+            the person is asked the direct question instead of getting the crisis card (on
+            blind sets most such rule hits were idioms, other people's stories or the past).
     """
 
     crisis: float = 0.5
-    check: float = 0.5
+    check: float = 0.4
     imminent: float = 0.5
     context_floor: float = 0.15
+    rules_floor: float = 0.2
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "Thresholds":
@@ -48,6 +52,7 @@ class Thresholds:
             check=float(config.get("check_threshold", defaults.check)),
             imminent=float(config.get("imminent_threshold", defaults.imminent)),
             context_floor=float(config.get("context_floor", defaults.context_floor)),
+            rules_floor=float(config.get("rules_floor", defaults.rules_floor)),
         )
 
 
@@ -86,6 +91,9 @@ def combine(
     """
     risk = scores.risk if scores is not None else 0.0
     category, evidence = rules.category, rules.evidence
+    if category is not None and scores is not None and scores.crisis < thresholds.rules_floor:
+        doubt = f"model: disagrees {scores.crisis:.2f}"
+        return Assessment(None, (*evidence, doubt), TIER_CHECK, False, max(risk, scores.crisis))
     if category is None and scores is not None and scores.crisis >= thresholds.crisis:
         category = scores.category
         evidence = (f"model: {category} {scores.crisis:.2f}",)

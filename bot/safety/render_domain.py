@@ -324,23 +324,38 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _LiteralDumper.add_representer(str, _represent_str)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Writes the file, or with ``--check`` reports whether it is up to date."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def write_or_check(argv: Optional[Sequence[str]], render_text: Any, output: Path,
+                   command: str, description: str) -> int:
+    """A generator's command line: write ``output``, or with ``--check`` say if it is stale.
+
+    Args:
+        argv: Command-line arguments (None: ``sys.argv``).
+        render_text: Returns the file's full text.
+        output: The default output path (``--output`` overrides it).
+        command: The command that regenerates the file (named when it is stale).
+        description: One line for ``--help``.
+    """
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
-    parser.add_argument("--output", type=Path, default=OUTPUT_PATH)
+    parser.add_argument("--output", type=Path, default=output)
     args = parser.parse_args(argv)
-    text = render()
+    text = render_text()
     current = args.output.read_text(encoding="utf8") if args.output.exists() else ""
     if args.check:
         if current != text:
-            print(f"{args.output} is stale: run python -m bot.safety.render_domain")
+            print(f"{args.output} is stale: run {command}")
             return 1
         print(f"{args.output} is up to date")
         return 0
     args.output.write_text(text, encoding="utf8")
     print(f"wrote {args.output}")
     return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Writes the file, or with ``--check`` reports whether it is up to date."""
+    return write_or_check(argv, render, OUTPUT_PATH, "python -m bot.safety.render_domain",
+                          __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

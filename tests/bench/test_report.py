@@ -38,3 +38,22 @@ def test_render_shows_a_failed_deployment_and_targets() -> None:
     assert "## Targets" in text
     assert "| thanks | 0.00 |" in text
     assert "| thanks | greet | 1 |" in text
+
+
+def test_render_puts_blind_first_looks_beside_today() -> None:
+    result = _result(120.0, 100.0, 40.0)
+    first = {"all": 0.294, "suicide": 0.292, "self_harm": 0.23, "danger": 0.351}
+    today = {"all": 0.95, "suicide": 0.94, "self_harm": 0.93, "danger": 0.99}
+    result["nlu"] = score(["greet"], ["greet"])
+    result["safety"]["trained_screen"] = True
+    result["safety"]["blind_rounds"] = [{
+        "set": "round1", "scored_on": "a320e5b", "recall": first, "caught": {"all": 0.294},
+        "false_alarms": {"crisis": 0.105, "check": 0.0}, "unclear_caught": 0.159,
+        "today": {"recall": today, "caught": {"all": 0.97},
+                  "false_alarms": {"crisis": 0.02, "check": 0.04}, "unclear_caught": 0.9},
+    }]
+    text = render(result)
+    assert "## Crisis screen on blind sets" in text
+    assert "| round1 | a320e5b | first look | 0.294 |" in text
+    assert "| round1 |  | today | 0.950 |" in text
+    assert "RULES ONLY" not in text

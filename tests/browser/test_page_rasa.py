@@ -112,3 +112,25 @@ def test_crisis_card_then_a_quick_reply_then_quick_exit(page: Page, chat_url: st
     page.wait_for_url("https://www.wikipedia.org/")
     open_chat(page, chat_url)
     expect(page.locator("#log > *")).to_have_count(0)
+
+
+def test_the_direct_question_and_not_sure_bring_the_crisis_card(page: Page, chat_url: str) -> None:
+    open_chat(page, chat_url)
+    say(page, "i can't do this anymore")
+    for title in ("Yes", "No", "Not sure"):
+        expect(page.get_by_role("button", name=title, exact=True)).to_be_visible()
+    assert page.locator("#log .card-crisis").count() == 0, "a question, not the crisis card"
+    screenshot(page, "browser-rasa-direct-question-phone")
+    page.get_by_role("button", name="Not sure", exact=True).click()
+    card = page.locator("#log .card-crisis").first
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("988")
+
+
+def test_no_to_the_direct_question_is_thanked(page: Page, chat_url: str) -> None:
+    open_chat(page, chat_url)
+    say(page, "what's the point")
+    page.get_by_role("button", name="No", exact=True).click()
+    answer = page.locator("#log .msg-bot").last
+    expect(answer).to_contain_text("SOS")
+    assert page.locator("#log .card-crisis").count() == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.bench import load_corpus
+from bench.safety import load_corpus
 from tests.servers import RestClient
 
 pytestmark = [pytest.mark.model, pytest.mark.server]

@@ -55,7 +55,7 @@ def _user(text: str, intent: str = "feeling_lonely", ago: float = 10.0) -> UserU
 def _parse(detector: CrisisDetector, text: str, tracker: Optional[DialogueStateTracker] = None,
            intent: str = "feeling_lonely") -> Dict:
     message = Message(
-        data={"text": text, "intent": {"name": intent, "confidence": 0.7}, "entities": []},
+        data={"text": text, "intent": {"name": intent, "confidence": 0.5}, "entities": []},
         output_properties={"intent", "intent_ranking", "entities"},
     )
     detector.process([message], tracker)
@@ -185,3 +185,59 @@ def test_a_model_without_the_trained_screen_still_loads(tmp_path: Path) -> None:
                                  ExecutionContext(GraphSchema({}), "test"))
     assert loaded.classifier is None
     assert _parse(loaded, "i want to kill myself")["intent"]["name"] == "crisis"
+
+
+def test_the_question_does_not_talk_over_a_false_alarm_reply() -> None:
+    model = StubModel({"that's not what i meant": UNCLEAR})
+    parsed = _parse(_detector(model), "that's not what i meant", intent="false_alarm")
+    assert parsed["intent"]["name"] == "false_alarm"
+
+
+def test_the_question_is_not_asked_right_after_the_crisis_card() -> None:
+    from rasa.shared.core.events import SlotSet
+
+    tracker = _tracker(_user("i want to die", "crisis"), SlotSet("crisis_active", True),
+                       ActionExecuted("utter_crisis"), ActionExecuted("action_listen"))
+    parsed = _parse(_detector(StubModel({"whats the point": UNCLEAR})), "whats the point", tracker)
+    assert parsed["intent"]["name"] == "feeling_lonely"
+
+
+def test_a_crisis_still_wins_after_the_crisis_card() -> None:
+    from rasa.shared.core.events import SlotSet
+
+    tracker = _tracker(SlotSet("crisis_active", True), ActionExecuted("action_listen"))
+    text = "he's back and banging on the door"
+    assert _parse(_detector(StubModel({text: CRISIS})), text, tracker)["intent"]["name"] == "crisis"
+
+
+def test_a_model_only_crisis_in_confident_ordinary_traffic_gets_the_question() -> None:
+    text = "put my phone in another room and the urge went away"
+    message = Message(
+        data={"text": text, "intent": {"name": "share_win", "confidence": 0.78}, "entities": []},
+        output_properties={"intent", "intent_ranking", "entities"},
+    )
+    _detector(StubModel({text: CRISIS})).process([message], None)
+    parsed = message.as_dict(only_output_properties=True)
+    assert parsed["intent"]["name"] == "crisis_check"
+    assert parsed["crisis"]["evidence"][-1] == "intent: share_win 0.78"
+
+
+def test_a_rule_crisis_is_never_doubted_by_the_intent_classifier() -> None:
+    message = Message(
+        data={"text": "i want to kill myself", "intent": {"name": "share_win", "confidence": 0.99},
+              "entities": []},
+        output_properties={"intent", "intent_ranking", "entities"},
+    )
+    _detector(StubModel({"i want to kill myself": CRISIS})).process([message], None)
+    assert message.get("intent")["name"] == "crisis"
+
+
+def test_one_word_is_too_little_for_the_model_alone() -> None:
+    assert _parse(_detector(StubModel({"goodbye": CRISIS})), "goodbye")["intent"]["name"] == (
+        "feeling_lonely")
+
+
+def test_one_word_still_counts_with_context() -> None:
+    model = StubModel({"goodbye": RISKY, "nobody will miss me": RISKY}, joined=CRISIS)
+    tracker = _tracker(_user("nobody will miss me"), ActionExecuted("action_listen"))
+    assert _parse(_detector(model), "goodbye", tracker)["intent"]["name"] == "crisis"

@@ -16,8 +16,8 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
+from bench.safety import load_corpus
 from bot.nlu.crisis_detector import CrisisDetector, is_sos
-from bot.safety.bench import load_corpus
 
 MAX_FALSE_ALARM_RATE = 0.03
 

@@ -6,7 +6,7 @@ from typing import Any, Dict
 
 import pytest
 
-from bot.safety.bench import load_corpus
+from bench.safety import load_corpus
 from bot.safety.screen import CrisisScreen, default_screen
 
 

@@ -1,10 +1,11 @@
-"""bot.safety.bench.run() returns the numbers `make bench` prints (no timing limits here)."""
+"""bench.safety.run() returns the numbers `make bench` prints (no timing limits here)."""
 
 from pathlib import Path
 
 import yaml
 
-from bot.safety.bench import run
+from bench.safety import run
+from bot.nlu.crisis_detector import CrisisDetector
 
 
 def test_bench_reports_recall_false_alarms_and_cost(tmp_path: Path) -> None:
@@ -22,7 +23,7 @@ def test_bench_reports_recall_false_alarms_and_cost(tmp_path: Path) -> None:
             }
         )
     )
-    result = run(corpus, repeats=1)
+    result = run(corpus, repeats=1, screen=CrisisDetector({}))
     assert result["recall"] == {"overall": 1.0, "danger": 1.0, "suicide": 1.0, "self_harm": 1.0}
     assert result["false_alarm_rate"]["overall"] == 0.0
     assert result["false_alarm_rate"]["by_group"] == {"idiom": 0.0}

@@ -45,7 +45,7 @@ def small_model() -> CrisisClassifier:
     texts = [text for _, text, _ in SMALL_CORPUS]
     labels = [label for label, _, _ in SMALL_CORPUS]
     imminent = [flag for _, _, flag in SMALL_CORPUS]
-    return CrisisClassifier.fit(texts, labels, imminent, {"c": 20.0})
+    return CrisisClassifier.fit(texts, labels, imminent, {"alpha": 1e-4})
 
 
 def test_probabilities_cover_every_label_and_sum_to_one(small_model: CrisisClassifier) -> None:
@@ -127,3 +127,11 @@ def test_empty_and_odd_input_is_scored_without_error(small_model: CrisisClassifi
     for text in ("", "   ", "🙂" * 50, "\x00\x01", "a" * 5000):
         scores = small_model.score(text)
         assert 0.0 <= scores.crisis <= 1.0
+
+
+def test_weights_make_an_example_count_more() -> None:
+    texts = ["say goodbye", "say goodbye now", "goodbye forever world", "goodbye all of you"]
+    labels = ["none", "none", "suicide", "suicide"]
+    plain = CrisisClassifier.fit(texts, labels, [False] * 4)
+    weighted = CrisisClassifier.fit(texts, labels, [False] * 4, weights=[5.0, 5.0, 1.0, 1.0])
+    assert weighted.score("goodbye").crisis < plain.score("goodbye").crisis

@@ -10,7 +10,7 @@ from bot.safety.assessment import NO_CRISIS, Assessment
 from bot.safety.classifier import Scores
 from bot.safety.decision import Thresholds, combine, has_imminent_cue
 
-THRESHOLDS = Thresholds(crisis=0.5, check=0.4, imminent=0.5)
+THRESHOLDS = Thresholds(crisis=0.5, check=0.4, imminent=0.5, rules_floor=0.2)
 
 
 def _scores(none: float = 0.0, unclear: float = 0.0, imminent: float = 0.0,
@@ -22,7 +22,7 @@ def _scores(none: float = 0.0, unclear: float = 0.0, imminent: float = 0.0,
 
 def test_a_rule_alone_makes_a_crisis_and_keeps_its_evidence() -> None:
     rules = Assessment("danger", ("danger.threat: kill me",))
-    result = combine(rules, _scores(none=1.0), "he said he would kill me", THRESHOLDS)
+    result = combine(rules, _scores(none=0.7, danger=0.3), "he said he would kill me", THRESHOLDS)
     assert result.is_crisis and result.category == "danger"
     assert result.evidence == ("danger.threat: kill me",)
 
@@ -78,3 +78,13 @@ def test_thresholds_come_from_the_component_config() -> None:
     read = Thresholds.from_config({"crisis_threshold": 0.7, "check_threshold": 0.2})
     assert (read.crisis, read.check) == (0.7, 0.2)
     assert read.imminent == Thresholds().imminent
+
+
+def test_a_rule_the_model_strongly_doubts_gets_the_question_not_the_card() -> None:
+    rules = Assessment("suicide", ("suicide.want_die: want to die",))
+    doubted = combine(rules, _scores(none=0.95, suicide=0.05), "x", THRESHOLDS)
+    assert doubted.is_check and not doubted.is_crisis
+    assert doubted.evidence[0] == "suicide.want_die: want to die"
+    assert doubted.evidence[-1].startswith("model: disagrees")
+    unsure = combine(rules, _scores(none=0.7, suicide=0.3), "x", THRESHOLDS)
+    assert unsure.is_crisis and unsure.category == "suicide"

@@ -1,7 +1,7 @@
 """The labelled corpus: recall 1.0 on crisis messages, at most 3 % false alarms.
 
 The same numbers through the Rasa component are asserted in
-tests/nlu/test_crisis_detector.py; timing lives in bot.safety.bench (make bench).
+tests/nlu/test_crisis_detector.py; timing lives in bench.safety (make bench).
 """
 
 from collections import Counter
