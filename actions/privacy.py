@@ -7,7 +7,8 @@ pick the answer from it, so the person is never told something happened that did
 
 import asyncio
 import logging
-from datetime import datetime, timezone
+import os
+from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -21,6 +22,23 @@ from bot.store.privacy import DELETION_SLOT
 logger = logging.getLogger(__name__)
 
 EXPORT_FAILED_SLOT = "export_failed"
+# Each export sends everything again; a few an hour is plenty for a person, and a bound for
+# anyone who got hold of a conversation id.
+DEFAULT_EXPORTS_PER_HOUR = 3
+EXPORT_LIMIT_LINE = (
+    "I've sent you a copy {count} times in the last hour, so I'll wait a little before "
+    "sending another. The copies I sent have everything: nothing has changed since that "
+    "you can't see in our chat."
+)
+
+
+def exports_per_hour() -> int:
+    """``HARBOR_EXPORTS_PER_HOUR`` (default 3)."""
+    raw = os.environ.get("HARBOR_EXPORTS_PER_HOUR", "").strip()
+    try:
+        return max(1, int(raw or DEFAULT_EXPORTS_PER_HOUR))
+    except ValueError:
+        return DEFAULT_EXPORTS_PER_HOUR
 
 
 class ActionDeleteMyData(Action):
@@ -62,9 +80,16 @@ class ActionExportMyData(Action):
         """Sends the export as a custom JSON message; channels decide how to deliver it.
 
         The message is ``{"harbor_export": {"filename", "mime_type", "data"}}``; the web
-        page can offer it as a download, Telegram as a document.
+        page can offer it as a download, Telegram as a document. It is delivered once and
+        never stored: the tracker store keeps only a stub (``bot.store.redaction``). At most
+        ``HARBOR_EXPORTS_PER_HOUR`` exports per person per hour.
         """
+        since = datetime.now(timezone.utc) - timedelta(hours=1)
         try:
+            recent = await asyncio.to_thread(service.exports_since, tracker.sender_id, since)
+            if recent >= exports_per_hour():
+                dispatcher.utter_message(text=EXPORT_LIMIT_LINE.format(count=recent))
+                return [SlotSet(EXPORT_FAILED_SLOT, False)]
             document = await asyncio.to_thread(service.export_user, tracker.sender_id)
         except StoreUnavailable:
             logger.warning(

@@ -17,6 +17,8 @@ from typing import Dict, List, Optional, Sequence
 
 import aiohttp
 
+from bench.procs import api_params
+
 REQUEST_TIMEOUT_S = 30.0
 SOCKET_QUIET_S = 0.3  # after the first bot_uttered, wait this long for more of the same turn
 
@@ -32,6 +34,9 @@ class Turn:
     replies: List[str] = field(default_factory=list)
     channel: str = "rest"
     error: str = ""  # why there was no answer (exception class), for the report
+    # The conversation id the server stored the turn under: Harbor's REST channel names it
+    # in its replies' recipient_id ("rest:<sender>"); stock Rasa uses the sender itself.
+    conversation: str = ""
 
     @property
     def degraded(self) -> bool:
@@ -141,7 +146,16 @@ async def send_turn(
         body, status, error = None, 0, type(problem).__name__
     turn = Turn(sender, text, status, time.perf_counter() - started, reply_texts(body))
     turn.error = error
+    turn.conversation = _recipient(body) or sender
     return turn
+
+
+def _recipient(body: object) -> str:
+    """The ``recipient_id`` of a REST reply list, if it names one."""
+    if isinstance(body, list) and body and isinstance(body[0], dict):
+        recipient = body[0].get("recipient_id")
+        return recipient if isinstance(recipient, str) else ""
+    return ""
 
 
 async def parse_once(session: aiohttp.ClientSession, base_url: str, text: str) -> tuple:
@@ -149,6 +163,7 @@ async def parse_once(session: aiohttp.ClientSession, base_url: str, text: str) -
     started = time.perf_counter()
     async with session.post(
         f"{base_url}/model/parse",
+        params=api_params(),
         json={"text": text},
         timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S),
     ) as response:
@@ -190,8 +205,9 @@ async def sequential_turns(
         for number in range(conversations):
             sender = f"{prefix}-seq-{number}"
             for text in scenario:
-                turns.append(await send_turn(session, base_url, sender, text))
-                sent.setdefault(sender, []).append(text)
+                turn = await send_turn(session, base_url, sender, text)
+                turns.append(turn)
+                sent.setdefault(turn.conversation, []).append(text)
     return LoadResult(turns, time.perf_counter() - started, sent, senders=1)
 
 
@@ -235,12 +251,13 @@ async def concurrent_load(
                 if conversations_per_sender is not None and number >= conversations_per_sender:
                     return
                 sender = f"{prefix}-{senders}-{index}-{number}"
-                owners[sender] = index
                 for text in scenario:
                     if not may_send():
                         return
-                    sent.setdefault(sender, []).append(text)
-                    turns.append(await send_turn(session, base_url, sender, text, timeout))
+                    turn = await send_turn(session, base_url, sender, text, timeout)
+                    turns.append(turn)
+                    owners[turn.conversation] = index
+                    sent.setdefault(turn.conversation, []).append(text)
 
         async def socket_person(index: int) -> None:
             for number in itertools.count():
@@ -335,7 +352,7 @@ async def fetch_tracker(
     """The stored conversation, every event included."""
     async with session.get(
         f"{base_url}/conversations/{conversation_id}/tracker",
-        params={"include_events": "ALL"},
+        params={"include_events": "ALL", **api_params()},
         timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S),
     ) as response:
         response.raise_for_status()

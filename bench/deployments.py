@@ -122,12 +122,12 @@ def _start_starter(mode: Mode) -> Running:
     if model is None:
         raise RuntimeError("the starter bot is not trained (bench.starter.ensure_starter)")
     folder = starter.STARTER_DIR
-    actions = action_server("starter-actions", cwd=folder).start()
+    actions = action_server("starter-actions", cwd=folder, stock=True).start()
     actions_ready = actions.wait_health("/health")
     endpoints = starter.write_endpoints(f"{actions.url}/webhook")
     credentials = starter.write_credentials()
     rasa = rasa_server(
-        "starter-rasa", model, cwd=folder, endpoints=endpoints, credentials=credentials
+        "starter-rasa", model, cwd=folder, endpoints=endpoints, credentials=credentials, stock=True
     ).start()
     try:
         first = rasa.wait_first_answer()

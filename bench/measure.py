@@ -129,7 +129,9 @@ async def inspect_conversation(base_url: str, conversation_id: str) -> Dict[str,
     Proves the timed turns did the work they claim (custom actions, database writes).
     """
     async with aiohttp.ClientSession() as session:
-        async with session.get(f"{base_url}/domain", headers={"Accept": "application/json"}) as r:
+        async with session.get(
+            f"{base_url}/domain", params=client.api_params(), headers={"Accept": "application/json"}
+        ) as r:
             domain = await r.json(content_type=None) if r.status == 200 else {}
         tracker = await client.fetch_tracker(session, base_url, conversation_id)
     # Custom actions and forms: both call the action server (a form for validation and

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -32,8 +33,39 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Secrets the servers this process starts share with it (and with each other): the API token
+# the clients send, the Rasa -> action server secret, the session-signing key, the data key.
+SECRET_VARIABLES = (
+    "HARBOR_API_TOKEN",
+    "HARBOR_ACTION_SECRET",
+    "HARBOR_SESSION_SECRET",
+    "HARBOR_DATA_KEYS",
+    "HARBOR_LOG_SALT",
+)
+
+
+def shared_secrets() -> Dict[str, str]:
+    """Random secrets, made once per bench or test process and kept in ``os.environ``."""
+    import base64
+
+    for name in SECRET_VARIABLES:
+        if not os.environ.get(name):
+            raw = secrets.token_bytes(32)
+            value = (
+                base64.urlsafe_b64encode(raw).decode() if name == "HARBOR_DATA_KEYS" else raw.hex()
+            )
+            os.environ[name] = value
+    return {name: os.environ[name] for name in SECRET_VARIABLES}
+
+
+def api_params() -> Dict[str, str]:
+    """Query parameters that authenticate a client to the HTTP API of servers we started."""
+    return {"token": shared_secrets()["HARBOR_API_TOKEN"]}
+
+
 def quiet_env(**overrides: str) -> Dict[str, str]:
     """The environment for a served process: ours, quietened, plus ``overrides``."""
+    shared_secrets()
     env = dict(os.environ)
     # Every variable credentials.yml / endpoints.yml name must exist (scripts/env.sh sets
     # them for make run); Telegram stays off and nothing leaves the machine.
@@ -46,9 +78,9 @@ def quiet_env(**overrides: str) -> Dict[str, str]:
         TELEGRAM_WEBHOOK_URL="",
         TELEGRAM_SECRET_TOKEN="",
         TELEGRAM_API_SERVER="http://127.0.0.1:9",
-        HARBOR_API_TOKEN="",
     )
     env.setdefault("HARBOR_WEB_ORIGIN", "http://127.0.0.1:8080")
+    env.setdefault("HARBOR_REST_TOKEN", "")  # REST open: every server here is on loopback
     # As scripts/env.sh serves them (and the same for the starter bot, for a fair ratio).
     env.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
     env.setdefault("TF_INTRA_OP_PARALLELISM_THREADS", "1")
@@ -229,10 +261,17 @@ def rasa_server(
     endpoints: str = "endpoints.yml",
     credentials: str = "credentials.yml",
     env: Optional[Dict[str, str]] = None,
+    stock: bool = False,
 ) -> Server:
-    """A Rasa server with the HTTP API and the channels in ``credentials`` (not started)."""
+    """A Rasa server with the HTTP API and the channels in ``credentials`` (not started).
+
+    ``stock``: plain ``rasa run`` (the starter bot) instead of Harbor's guarded server.
+    """
     port = free_port()
-    args = rasa_run_args(model, port, credentials, endpoints)
+    if stock:
+        args = stock_rasa_run_args(model, port, credentials, endpoints)
+    else:
+        args = rasa_run_args(model, port, credentials, endpoints)
     return Server(name=name, args=args, env=quiet_env(**(env or {})), port=port, cwd=cwd)
 
 
@@ -242,7 +281,24 @@ def rasa_run_args(
     credentials: str = "credentials.yml",
     endpoints: str = "endpoints.yml",
 ) -> List[str]:
-    """``rasa run`` with the HTTP API on 127.0.0.1:``port`` (what tests and bench serve)."""
+    """Harbor's guarded Rasa server on 127.0.0.1:``port`` (as ``make run``, tests, bench serve).
+
+    The API token travels in the environment (``HARBOR_API_TOKEN``), never on this command line.
+    """
+    return [
+        str(VENV_BIN / "python"), "-m", "bot.server.rasa_server", "--interface", "127.0.0.1",
+        "--port", str(port), "--model", str(model),
+        "--credentials", credentials, "--endpoints", endpoints,
+    ]  # fmt: skip
+
+
+def stock_rasa_run_args(
+    model: Path,
+    port: int,
+    credentials: str = "credentials.yml",
+    endpoints: str = "endpoints.yml",
+) -> List[str]:
+    """Stock ``rasa run`` with the HTTP API on 127.0.0.1:``port`` (the starter bot)."""
     return [
         str(VENV_BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
         "--port", str(port), "--model", str(model),
@@ -250,12 +306,22 @@ def rasa_run_args(
     ]  # fmt: skip
 
 
-def action_server(name: str, *, cwd: Path = ROOT, env: Optional[Dict[str, str]] = None) -> Server:
-    """A rasa-sdk action server serving ``actions`` from ``cwd`` (not started).
+def action_server(
+    name: str, *, cwd: Path = ROOT, env: Optional[Dict[str, str]] = None, stock: bool = False
+) -> Server:
+    """An action server serving ``actions`` from ``cwd`` (not started).
 
-    rasa-sdk binds 0.0.0.0 unless ``SANIC_HOST`` says otherwise: keep it on loopback.
+    Harbor's (``bot.server.action_server``: loopback, Rasa's secret required) unless
+    ``stock``: plain ``rasa run actions`` (the starter bot), kept on loopback by ``SANIC_HOST``.
     """
     port = free_port()
-    args = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(port)]
+    args = action_server_args(port, stock)
     environment = quiet_env(SANIC_HOST="127.0.0.1", **(env or {}))
     return Server(name=name, args=args, env=environment, port=port, cwd=cwd)
+
+
+def action_server_args(port: int, stock: bool = False) -> List[str]:
+    """The command line of an action server on 127.0.0.1:``port``."""
+    if stock:
+        return [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(port)]
+    return [str(VENV_BIN / "python"), "-m", "bot.server.action_server", "--port", str(port)]

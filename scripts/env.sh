@@ -8,7 +8,11 @@ export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:${ACTIONS_PO
 export DATABASE_URL="${DATABASE_URL:-sqlite:///var/harbor.db}"
 export LOCK_STORE_URL="${LOCK_STORE_URL:-}"
 export HARBOR_WEB_ORIGIN="${HARBOR_WEB_ORIGIN:-http://127.0.0.1:${WEB_PORT}}"
+# Empty: the servers use (and on first start create) var/api-token and var/action-secret.
 export HARBOR_API_TOKEN="${HARBOR_API_TOKEN:-}"
+export HARBOR_ACTION_SECRET="${HARBOR_ACTION_SECRET:-}"
+# REST integrations' token; required when HARBOR_HOST is not loopback.
+export HARBOR_REST_TOKEN="${HARBOR_REST_TOKEN:-}"
 export HARBOR_CHECKIN_SECONDS="${HARBOR_CHECKIN_SECONDS:-600}"
 export HARBOR_VAULT_REVISIT_HOURS="${HARBOR_VAULT_REVISIT_HOURS:-24}"
 export TELEGRAM_TOKEN="${TELEGRAM_TOKEN:-}"
@@ -26,4 +30,6 @@ export SANIC_BACKLOG="${SANIC_BACKLOG:-1024}"
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
-mkdir -p var
+# Files Harbor creates (the SQLite database, logs, secrets) are readable by their owner only.
+umask 077
+mkdir -p var && chmod 700 var

@@ -33,12 +33,14 @@ wait_for "http://127.0.0.1:${ACTIONS_PORT}/health" "Action server" 90
 wait_for "http://127.0.0.1:${RASA_PORT}/" "Rasa server" 180
 wait_for "http://127.0.0.1:${WEB_PORT}/" "Chat page" 30
 
+if [ -n "$HARBOR_API_TOKEN" ]; then token_hint="HARBOR_API_TOKEN"; else token_hint="in var/api-token (add ?token=... to API calls)"; fi
 cat <<MSG
 
 Harbor is running.
   Chat page:      http://127.0.0.1:${WEB_PORT}/
   Rasa (REST):    http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook
   Action server:  http://127.0.0.1:${ACTIONS_PORT}/health
+  HTTP API token: ${token_hint}
 Logs are in var/log/. Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}" || true

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts the action server on 127.0.0.1:$ACTIONS_PORT (rasa-sdk binds 0.0.0.0 unless told).
+# Starts the action server on 127.0.0.1:$ACTIONS_PORT; it runs actions only for Rasa (a shared
+# secret from HARBOR_ACTION_SECRET or var/action-secret) and sends no CORS headers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-export SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}"
-exec .venv/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT" --cors "$HARBOR_WEB_ORIGIN"
+exec .venv/bin/python -m bot.server.action_server --port "$ACTIONS_PORT"

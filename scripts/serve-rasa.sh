@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the Rasa server with the newest model: HTTP API, REST, socket.io and Telegram.
+# Starts the Rasa server with the newest model: HTTP API (token always), REST, socket.io, Telegram.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -7,7 +7,7 @@ source scripts/env.sh
 # Unsafe settings are refused before anything starts.
 if [ -z "$HARBOR_API_TOKEN" ] && [ "$HARBOR_HOST" != "127.0.0.1" ] && [ "$HARBOR_HOST" != "localhost" ]; then
   # The HTTP API can read and rewrite every conversation: never expose it without a token.
-  echo "Refusing to bind $HARBOR_HOST without HARBOR_API_TOKEN (the API would be open)." >&2
+  echo "Refusing to bind $HARBOR_HOST without HARBOR_API_TOKEN (var/api-token is for one machine; set it from your secret store)." >&2
   exit 1
 fi
 if [ "${SANIC_WORKERS:-1}" -gt 1 ] && [ -z "$LOCK_STORE_URL" ]; then
@@ -17,15 +17,6 @@ if [ "${SANIC_WORKERS:-1}" -gt 1 ] && [ -z "$LOCK_STORE_URL" ]; then
   exit 1
 fi
 
-model=$(ls -t models/*.tar.gz 2>/dev/null | head -1 || true)
-if [ -z "$model" ]; then
-  echo "No trained model in models/. Run: make train" >&2
-  exit 1
-fi
-
-args=(run --enable-api --interface "$HARBOR_HOST" --port "$RASA_PORT" --model "$model"
-      --credentials credentials.yml --endpoints endpoints.yml --cors "$HARBOR_WEB_ORIGIN")
-if [ -n "$HARBOR_API_TOKEN" ]; then
-  args+=(--auth-token "$HARBOR_API_TOKEN")
-fi
-exec .venv/bin/rasa "${args[@]}"
+# The newest model in models/; the API token comes from HARBOR_API_TOKEN or var/api-token
+# (created on first start) and never goes on a command line (docs/security.md).
+exec .venv/bin/python -m bot.server.rasa_server --interface "$HARBOR_HOST" --port "$RASA_PORT"

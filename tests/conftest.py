@@ -10,6 +10,13 @@ import pytest
 
 from tests import servers
 
+# Secrets Harbor would create in var/ (session key, data key, log salt, API token) go to a
+# folder of this test session, never into the checkout's var/.
+if not os.environ.get("HARBOR_VAR_DIR"):
+    import tempfile
+
+    os.environ["HARBOR_VAR_DIR"] = tempfile.mkdtemp(prefix="harbor-test-var-")
+
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI (HARBOR_NO_SKIPS=1) a skipped test fails the run: CI must run every test."""

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
-from bench.procs import free_port, quiet_env, rasa_run_args
+from bench.procs import action_server_args, api_params, free_port, quiet_env, rasa_run_args
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -27,8 +27,9 @@ def newest_model() -> Optional[Path]:
 def base_env(**overrides: str) -> Dict[str, str]:
     """The environment a Harbor process gets in tests: what the bench serves with, on loopback.
 
-    One set of defaults for both (``bench.procs.quiet_env``): Telegram off and offline, no
-    API token, no inherited workers or lock store, one TensorFlow thread, backlog 1024.
+    One set of defaults for both (``bench.procs.quiet_env``): Telegram off and offline, the
+    test session's own random secrets (API token, action secret, session and data keys), no
+    inherited workers or lock store, one TensorFlow thread, backlog 1024.
     """
     return quiet_env(**{"SANIC_HOST": "127.0.0.1", **overrides})
 
@@ -56,7 +57,8 @@ class Process:
             if self.popen.poll() is not None:
                 raise RuntimeError(f"{self.name} exited early; see {LOG_DIR / self.name}.log")
             try:
-                if requests.get(self.url + self.health_path, timeout=2).status_code == 200:
+                answer = requests.get(self.url + self.health_path, params=api_params(), timeout=2)
+                if answer.status_code == 200:
                     return self
             except requests.RequestException:
                 pass
@@ -86,7 +88,7 @@ def action_server(name: str = "actions", **env: str) -> Process:
     port = free_port()
     return Process(
         name=name,
-        args=[str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(port)],
+        args=action_server_args(port),
         env=base_env(**env),
         url=f"http://127.0.0.1:{port}",
         health_path="/health",
@@ -130,13 +132,24 @@ class RestClient:
         return "\n".join(reply.get("text", "") for reply in self.send(sender, message))
 
     def parse(self, text: str) -> Dict[str, Any]:
-        """Runs NLU only (``/model/parse``)."""
-        response = requests.post(f"{self.base_url}/model/parse", json={"text": text}, timeout=30)
+        """Runs NLU only (``/model/parse``, with the API token)."""
+        response = requests.post(
+            f"{self.base_url}/model/parse", params=api_params(), json={"text": text}, timeout=30
+        )
         response.raise_for_status()
         return response.json()
 
     def tracker(self, sender: str) -> Dict[str, Any]:
-        """Returns the stored conversation for ``sender``."""
-        response = requests.get(f"{self.base_url}/conversations/{sender}/tracker", timeout=30)
+        """Returns the stored conversation of REST ``sender`` (conversation ``rest:<sender>``)."""
+        response = requests.get(
+            f"{self.base_url}/conversations/{conversation_id(sender)}/tracker",
+            params=api_params(),
+            timeout=30,
+        )
         response.raise_for_status()
         return response.json()
+
+
+def conversation_id(sender: str) -> str:
+    """The conversation id Harbor's REST channel stores a sender's messages under."""
+    return f"rest:{sender}"

@@ -28,6 +28,10 @@ EMPTY_REPLY = "I'm here whenever you're ready. Type anything — or SOS for cris
 UNREADABLE_REPLY = (
     "I couldn't read that message. Could you type it again as plain text?"
 )
+RATE_LIMITED_REPLY = (
+    "You're sending messages faster than I can read them. Give me a few seconds, "
+    "then send that again. If you are in danger right now, type SOS."
+)
 FAILURE_REPLY = (
     "Something went wrong on my side and I may have missed that. "
     "Could you send it again in a moment?"
@@ -144,3 +148,15 @@ RESERVED_PREFIXES = ("telegram:",)
 
 def _reserved(sender_id: str) -> bool:
     return sender_id.lower().startswith(RESERVED_PREFIXES)
+
+
+def rate_limited_reply(value: Any) -> str:
+    """What a person who sends too fast reads; crisis lines if this message reads as a crisis.
+
+    A message refused for speed never reaches Rasa, so it is screened here (within the
+    bounded cost of the long-message screen): nobody in danger is told to wait.
+    """
+    if isinstance(value, str) and is_encodable(value) and value.strip():
+        if screen_long_text(value, max_message_chars()).category:
+            return FALLBACK_CRISIS_REPLY
+    return RATE_LIMITED_REPLY

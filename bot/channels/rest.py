@@ -5,10 +5,21 @@ Stock ``RestInput`` trusts the request: a non-object body, a missing sender or a
 channel checks the request first and answers bad input with a 4xx JSON error (or, for
 a message that is merely too long, a short bot reply) before Rasa is involved.
 
+REST is for trusted integrations (a script, a partner's backend), never for browsers:
+
+* Its conversations are ``rest:<sender>``. A REST client can only ever speak as a REST
+  person: never as a web-page session, a Telegram chat or another channel's person, however
+  it spells ``sender`` (``bot.store.identity`` matches the prefix exactly).
+* With ``token`` set (``HARBOR_REST_TOKEN``) every request needs
+  ``Authorization: Bearer <token>``; the Rasa server refuses to listen beyond loopback
+  without it (``bot.server.rasa_server``).
+* Each sender is rate limited (``bot.security.ratelimit``): 429 with ``Retry-After``.
+
 The channel keeps the name ``rest`` so the URL stays ``/webhooks/rest/webhook``.
 credentials.yml::
 
     bot.channels.rest.HarborRestInput:
+      token: ${HARBOR_REST_TOKEN}
 """
 
 from __future__ import annotations
@@ -25,12 +36,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 from bot.channels import limits
+from bot.security import ratelimit
+from bot.server.guard import token_matches
 
 logger = logging.getLogger(__name__)
 
 # A body this large is refused outright (413); anything smaller is parsed so that an
 # over-long message still gets the friendly "send it in parts" answer.
 MAX_BODY_BYTES = 1024 * 1024
+CONVERSATION_PREFIX = "rest:"
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -58,11 +72,12 @@ class BadRequest(Exception):
 
 @dataclass(frozen=True)
 class RestRequest:
-    """A validated REST message."""
+    """A validated REST message; ``sender_id`` is the conversation id (``rest:<sender>``)."""
 
     sender_id: str
     checked: limits.Checked
     metadata: Optional[Dict[Text, Any]]
+    text: Any = None
 
 
 def parse_body(body: Optional[bytes]) -> Dict[Text, Any]:
@@ -112,7 +127,7 @@ def validate(data: Dict[Text, Any]) -> RestRequest:
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest(400, "invalid_metadata", "'metadata' must be a JSON object.")
-    return RestRequest(sender_id, checked, metadata)
+    return RestRequest(CONVERSATION_PREFIX + sender_id, checked, metadata, data["message"])
 
 
 class HarborRestInput(RestInput):
@@ -122,6 +137,24 @@ class HarborRestInput(RestInput):
     def name(cls) -> Text:
         """Same name as the stock channel, so the webhook URL does not change."""
         return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "HarborRestInput":
+        """Builds the channel; ``token`` (optional) is what integrations must present."""
+        token = (credentials or {}).get("token")
+        return cls(token=str(token) if token else None)
+
+    def __init__(self, token: Optional[str] = None) -> None:
+        """Creates the channel; without ``token`` it is open (loopback only, see module doc)."""
+        super().__init__()
+        self.token = token or None
+        self.limiter = ratelimit.from_environment()
+
+    def _authorized(self, request: Request) -> bool:
+        if self.token is None:
+            return True
+        scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+        return scheme.lower() == "bearer" and token_matches(given.strip(), self.token)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """The ``/webhooks/rest`` routes: a health check and the message webhook."""
@@ -133,10 +166,18 @@ class HarborRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Union[ResponseStream, HTTPResponse]:
+            if not self._authorized(request):
+                refusal = BadRequest(401, "token_required", "Send Authorization: Bearer <token>.")
+                return refusal.to_response()
             try:
                 message = validate(parse_body(request.body))
             except BadRequest as error:
                 return error.to_response()
+            if not self.limiter.allow(message.sender_id):
+                text = limits.rate_limited_reply(message.text)
+                reply = [{"recipient_id": message.sender_id, "text": text}]
+                seconds = self.limiter.retry_after(message.sender_id)
+                return response.json(reply, status=429, headers={"Retry-After": str(seconds)})
             if not message.checked.ok:
                 # Too long: answer at once, without spending NLU on it.
                 return response.json(

@@ -9,8 +9,13 @@ What differs from stock Rasa 3.6:
   (``HARBOR_WEB_ORIGIN``), not left open.
 - Input is bounded like every Harbor channel (``bot.channels.limits``): a malformed,
   empty or huge payload gets a short ``bot_uttered`` answer; nothing raises.
+- Session ids are issued by the server and signed (``bot.security.sessions``): a page may
+  bring back an id it was given (reload, reconnect), but an id the server did not sign
+  (a REST sender, a Telegram chat id, a guess) is replaced by a fresh one.
 - A socket's session id is remembered on the server, so a client cannot post into
   another conversation by putting a different ``session_id`` in a message.
+- Each session is rate limited (``bot.security.ratelimit``); a message over the limit gets
+  a short answer (crisis lines if it reads as a crisis) and does not reach Rasa.
 - One bot response is one ``bot_uttered`` event: text, quick replies and ``custom``
   travel together, so the page can draw a crisis card from a single event.
 - ``session_persistence`` is on by default: the bot's pushed messages (reminders,
@@ -31,8 +36,6 @@ import inspect
 import json
 import logging
 import os
-import re
-import uuid
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 
 import rasa.core.channels.channel
@@ -45,14 +48,12 @@ from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels import limits
+from bot.security import keys, ratelimit, sessions
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_WEB_ORIGIN = "http://127.0.0.1:8080"
 SHUTDOWN_WAIT_SECONDS = 2.0
-# Session ids are server-issued uuid4 hex strings; a client may bring back one it was
-# given (page reload, reconnect). Short or odd ids (e.g. a Telegram chat id) are refused.
-_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{24,64}$")
 # Keys of a Rasa bot message that the page understands.
 _MESSAGE_KEYS = ("text", "image", "attachment", "elements", "custom")
 
@@ -70,9 +71,9 @@ def web_origins(value: Union[None, str, List[str]] = None) -> List[str]:
     return [item.strip().rstrip("/") for item in items if item.strip()]
 
 
-def valid_session_id(value: Any) -> Optional[str]:
-    """``value`` when it is an acceptable session id, else None."""
-    if isinstance(value, str) and _SESSION_ID.match(value):
+def valid_session_id(value: Any, key: Optional[bytes] = None) -> Optional[str]:
+    """``value`` when it is a session id this server signed, else None."""
+    if sessions.verify(value, key if key is not None else keys.session_secret()):
         return value
     return None
 
@@ -222,6 +223,15 @@ class HarborSocketIOInput(SocketIOInput):
         )
         self.cors_allowed_origins = web_origins(cors_allowed_origins)
         self.redis_url = redis_url or os.environ.get("HARBOR_SOCKETIO_REDIS_URL") or None
+        self.limiter = ratelimit.from_environment()
+        self._session_key: Optional[bytes] = None
+
+    @property
+    def session_key(self) -> bytes:
+        """The session-signing key, read when first needed (never at import)."""
+        if self._session_key is None:
+            self._session_key = keys.session_secret()
+        return self._session_key
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         """The output channel for pushed messages (reminders, external events)."""
@@ -291,7 +301,11 @@ class HarborSocketIOInput(SocketIOInput):
         requested = data.get("session_id") if isinstance(data, dict) else None
         try:
             current = await self._current_session(sid)
-            session_id = valid_session_id(requested) or current or uuid.uuid4().hex
+            session_id = (
+                valid_session_id(requested, self.session_key)
+                or current
+                or sessions.issue(self.session_key)
+            )
             await self._join(sid, session_id)
         except KeyError:
             return None  # the socket disconnected meanwhile
@@ -314,6 +328,9 @@ class HarborSocketIOInput(SocketIOInput):
         sender_id = await self._sender_id(sid, data)
         if sender_id is None:
             return  # the socket went away meanwhile
+        if not self.limiter.allow(sender_id):
+            await self._reply(sid, limits.rate_limited_reply(data.get("message")))
+            return
         message = UserMessage(
             checked.text,
             HarborSocketIOOutput(self._sio(), self.bot_message_evt),

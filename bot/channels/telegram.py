@@ -19,7 +19,11 @@ Rasa then serves `POST /webhooks/telegram/webhook`. What differs from stock Rasa
 - replies are split at 4096 characters, buttons become inline keyboards with signed
   callback data, exports arrive as a file, groups get a polite line, non-text a kind one.
 
-Conversations are keyed `telegram:<chat id>` (a private chat's id is the user's id).
+Conversations are keyed `telegram:<chat id>` (a private chat's id is the user's id); only
+such ids are ever sent to Telegram (a bare number from another channel is not a chat).
+The webhook checks the secret before it reads a byte of the body, and reads at most
+`MAX_BODY_BYTES`; each chat is rate limited; a forwarded message that reads as a crisis
+asks whose words they are (`bot.channels.telegram_forwarded`).
 """
 
 import asyncio
@@ -37,13 +41,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import limits
+from bot.channels import limits, telegram_forwarded
 from bot.channels.telegram_api import TelegramApiError, TelegramBotApi
 from bot.channels.telegram_buttons import CallbackCodec, inline_keyboard
 from bot.channels.telegram_settings import TelegramSettings
 from bot.channels.telegram_updates import Incoming, Kind, MalformedUpdate, parse_update
 from bot.channels.textsplit import split_text
 from bot.safety.fallback import FALLBACK_CRISIS_REPLY
+from bot.security import ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -93,10 +98,15 @@ def sender_id_for(chat_id: int) -> str:
 
 
 def chat_id_from(recipient_id: Text) -> Optional[int]:
-    """The Telegram chat id behind a conversation id ("telegram:42" or a bare "42")."""
+    """The Telegram chat id behind a conversation id ("telegram:42"); None for any other id.
+
+    A bare "42" is some other channel's conversation (a REST sender, say), never chat 42:
+    Telegram ids are small enumerable numbers, so no other id may reach one.
+    """
     raw = str(recipient_id)
-    if raw.startswith(SENDER_PREFIX):
-        raw = raw[len(SENDER_PREFIX) :]
+    if not raw.startswith(SENDER_PREFIX):
+        return None
+    raw = raw[len(SENDER_PREFIX) :]
     return int(raw) if _CHAT_ID.fullmatch(raw) else None
 
 
@@ -163,14 +173,18 @@ class HarborTelegramOutput(OutputChannel):
     ) -> None:
         """Sends a custom payload Telegram can show; others are skipped.
 
-        `{"export": {...}}` arrives as the file harbor-export.json (optional `caption`);
+        `{"export": {...}}` arrives as the file harbor-export.json (optional `caption`), and
+        so does what the export action sends, `{"harbor_export": {"filename", "data"}}`;
         `{"text": "..."}` as a message. Payloads meant for other channels (the web chat's
         crisis card, say) are not dumped as JSON into the chat.
         """
         chat_id = self._chat(recipient_id)
         if chat_id is None or not isinstance(json_message, dict):
             return
-        if "export" in json_message:
+        export = json_message.get("harbor_export")
+        if isinstance(export, dict) and "data" in export:
+            await self.send_export(chat_id, export["data"], json_message.get("caption"))
+        elif "export" in json_message:
             caption = json_message.get("caption")
             await self.send_export(chat_id, json_message["export"], caption)
         elif isinstance(json_message.get("text"), str):
@@ -234,6 +248,7 @@ class HarborTelegramInput(InputChannel):
         self._codec = CallbackCodec(settings.callback_key)
         self._seen_updates: "OrderedDict[int, None]" = OrderedDict()
         self._group_notices: "OrderedDict[int, float]" = OrderedDict()
+        self.limiter = ratelimit.from_environment()
         if not settings.configured:
             logger.info("Telegram is off: TELEGRAM_TOKEN is empty.")
         elif problems:
@@ -259,7 +274,8 @@ class HarborTelegramInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok" if self.enabled else "off"})
 
-        @telegram.route("/webhook", methods=["POST"])
+        # Streamed: Sanic would otherwise read the whole body before the secret is checked.
+        @telegram.route("/webhook", methods=["POST"], stream=True)
         async def webhook(request: Request) -> HTTPResponse:
             return await self.receive(request, on_new_message)
 
@@ -277,10 +293,11 @@ class HarborTelegramInput(InputChannel):
         if not hmac.compare_digest(supplied.encode(), self.settings.webhook_secret.encode()):
             logger.warning("Telegram webhook: wrong secret token; update refused")
             return _answer(403, "wrong secret token")
-        if len(request.body) > MAX_BODY_BYTES:
+        body = await _read_bounded(request, MAX_BODY_BYTES)
+        if body is None:
             return _answer(413, "body too large for a Telegram update")
         try:
-            incoming = parse_update(json.loads(request.body))
+            incoming = parse_update(json.loads(body))
         except (ValueError, RecursionError) as error:
             reason = str(error) if isinstance(error, MalformedUpdate) else "body is not JSON"
             return _answer(400, reason)
@@ -311,17 +328,38 @@ class HarborTelegramInput(InputChannel):
             logger.debug("Telegram update %s ignored: %s", incoming.update_id, incoming.reason)
 
     async def _on_text(self, incoming: Incoming, on_new_message: Handler) -> None:
+        if not self.limiter.allow(incoming.chat_id):
+            await self._say(incoming, limits.rate_limited_reply(incoming.text))
+            return
         # The same bounds as every other channel (empty, too long, control characters).
         checked = limits.check_text(incoming.text or "")
         if not checked.ok:
             await self._say(incoming, checked.reply)
             return
+        if incoming.forwarded and telegram_forwarded.reads_as_crisis(checked.text):
+            # Someone else's words, maybe: ask before answering as if they were the person's.
+            await self._ask_whose_words(incoming)
+            return
         await self._forward(incoming, self.rasa_text(checked.text), on_new_message)
 
+    async def _ask_whose_words(self, incoming: Incoming) -> None:
+        if self._output is not None and incoming.chat_id is not None:
+            await self._output.send_text_with_buttons(
+                sender_id_for(incoming.chat_id),
+                telegram_forwarded.QUESTION,
+                telegram_forwarded.BUTTONS,
+            )
+
     async def _on_button(self, incoming: Incoming, on_new_message: Handler) -> None:
+        if not self.limiter.allow(incoming.chat_id):
+            await self._say(incoming, limits.RATE_LIMITED_REPLY)
+            return
         payload = self._codec.decode(incoming.callback_data or "")
         if payload is None:
             await self._say(incoming, EXPIRED_BUTTON_LINE)
+            return
+        if payload == telegram_forwarded.SOMEONE_ELSE_PAYLOAD:
+            await self._say(incoming, telegram_forwarded.SOMEONE_ELSE_LINE)
             return
         if incoming.message_id is not None:
             # One answer per question: an old keyboard pressed later would derail the flow.
@@ -466,6 +504,23 @@ def _metadata(incoming: Incoming) -> Dict[str, Any]:
     if incoming.language_code:
         metadata["language_code"] = incoming.language_code
     return metadata
+
+
+async def _read_bounded(request: Request, limit: int) -> Optional[bytes]:
+    """The request body, or None as soon as it is known to exceed ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None  # refused without reading it
+    if request.body or request.stream is None:
+        return request.body if len(request.body) <= limit else None
+    body = bytearray()
+    while True:
+        chunk = await request.stream.read()
+        if chunk is None:
+            return bytes(body)
+        body += chunk
+        if len(body) > limit:
+            return None
 
 
 def _remember(memory: "OrderedDict[Any, Any]", key: Any, value: Any, capacity: int) -> None:

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
+from bot.channels.telegram_forwarded import is_forwarded
+
 # Message fields that carry something other than text. Answered with a kind line.
 MEDIA_FIELDS = (
     "sticker",
@@ -58,6 +60,7 @@ class Incoming:
     callback_id: Optional[str] = None
     callback_data: Optional[str] = None
     reason: str = ""
+    forwarded: bool = False  # someone else's words, forwarded by the person
 
 
 def parse_update(update: Any) -> Incoming:
@@ -104,11 +107,17 @@ def _message(update_id: int, message: Any) -> Incoming:
     if text is not None:
         if not isinstance(text, str):
             raise MalformedUpdate("message.text is not a string")
-        return Incoming(Kind.TEXT, text=clean_text(text), language_code=language, **base)
+        forwarded = is_forwarded(message)
+        return Incoming(
+            Kind.TEXT, text=clean_text(text), language_code=language, forwarded=forwarded, **base
+        )
     if any(field in message for field in MEDIA_FIELDS):
         caption = message.get("caption")
         caption = clean_text(caption) if isinstance(caption, str) and caption.strip() else None
-        return Incoming(Kind.MEDIA, text=caption, language_code=language, **base)
+        return Incoming(
+            Kind.MEDIA, text=caption, language_code=language, forwarded=is_forwarded(message),
+            **base,
+        )  # fmt: skip
     return Incoming(Kind.IGNORED, reason="service message", **base)
 
 

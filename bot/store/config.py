@@ -18,10 +18,15 @@ def database_url() -> str:
     return url
 
 
+DEFAULT_RETENTION_DAYS = 90
+
+
 def retention_days() -> Optional[int]:
-    """Returns ``HARBOR_RETENTION_DAYS`` as a positive int, or None when retention is off."""
+    """``HARBOR_RETENTION_DAYS`` as a positive int (default 90), or None when set to ``off``."""
     raw = os.environ.get("HARBOR_RETENTION_DAYS", "").strip()
-    if not raw or raw.lower() in {"0", "off", "none", "false"}:
+    if not raw:
+        return DEFAULT_RETENTION_DAYS
+    if raw.lower() in {"0", "off", "none", "false"}:
         return None
     days = int(raw)
     if days < 1:

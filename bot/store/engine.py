@@ -9,6 +9,8 @@ messages from one person at once cannot both read a counter and lose an update.
 
 import contextlib
 import logging
+import os
+import stat
 import threading
 import time
 from pathlib import Path
@@ -81,7 +83,7 @@ def _create_engine(url: str) -> Engine:
             # every session unless told to pool; reusing a few is measurably cheaper.
             options["poolclass"] = QueuePool
             if not database.startswith("file:"):
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
+                private_file(Path(database))
         options["connect_args"] = connect_args
         engine = create_engine(parsed, **options)
         _configure_sqlite(engine)
@@ -90,6 +92,19 @@ def _create_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         options["connect_args"] = {"connect_timeout": config.connect_timeout()}
     return create_engine(parsed, **options)
+
+
+def private_file(path: Path) -> None:
+    """Makes ``path`` a file only its owner can read (0600), in a folder created 0700.
+
+    SQLite creates its journal with the database file's mode, so that stays private too.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.close(descriptor)
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        path.chmod(0o600)
 
 
 def _configure_sqlite(engine: Engine) -> None:

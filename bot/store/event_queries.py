@@ -3,7 +3,8 @@
 Stock ``SQLTrackerStore`` builds a fresh ORM query (with a sub-query) for every read and
 every save, and inserts events through the ORM unit of work. Under load that made the
 database layer about 15 % of the Rasa server's CPU, most of it SQLAlchemy compiling and
-hashing the same statements again. The statements here are the same SQL — events of one
+hashing the same statements again. Event JSON is encrypted at rest (``bot.security.crypto``).
+The statements here are the same SQL — events of one
 sender ordered by id, optionally only from the latest ``session_started`` on — built once
 per table, so SQLAlchemy's compiled cache does the rest; inserts are one executemany.
 """
@@ -16,6 +17,9 @@ from typing import Any, Dict, Iterable, List
 from rasa.shared.core.events import Event, SessionStarted
 from sqlalchemy import Table, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
+
+from bot.security import crypto
+from bot.store.redaction import without_export
 
 
 class EventQueries:
@@ -42,7 +46,7 @@ class EventQueries:
         """The sender's events as dicts, oldest first (all sessions or the latest one)."""
         statement = self._all if all_sessions else self._session
         rows = connection.execute(statement, {"sender": sender_id}).scalars()
-        return [json.loads(data) for data in rows]
+        return [json.loads(crypto.decrypt(data)) for data in rows]
 
     def count_current_session(self, connection: Connection, sender_id: str) -> int:
         """How many events of the sender's latest session are stored."""
@@ -57,8 +61,8 @@ class EventQueries:
 
 
 def _row(sender_id: str, event: Event) -> Dict[str, Any]:
-    """The columns stock Rasa stores for one event."""
-    data = event.as_dict()
+    """The columns stock Rasa stores for one event (an export stored as a stub only)."""
+    data = without_export(event.as_dict())
     parse_data = data.get("parse_data") or {}
     return {
         "sender_id": sender_id,
@@ -66,5 +70,5 @@ def _row(sender_id: str, event: Event) -> Dict[str, Any]:
         "timestamp": data.get("timestamp"),
         "intent_name": (parse_data.get("intent") or {}).get("name"),
         "action_name": data.get("name"),
-        "data": json.dumps(data),
+        "data": crypto.encrypt(json.dumps(data)),
     }

@@ -2,11 +2,15 @@
 
 import hashlib
 import os
-from typing import Tuple
+from typing import Dict, Tuple
 
-# Connectors that prefix their sender ids ("telegram:123456"). Anything else came in
-# through the web (the REST webhook or the chat page's socket.io channel).
-KNOWN_CHANNELS = ("telegram", "socketio", "rest", "web")
+from bot.security import keys
+
+# Connectors that prefix their sender ids: the Telegram channel uses "telegram:<chat id>",
+# the REST channel "rest:<sender>". The prefix is matched exactly (lower case), and the
+# rest of the id is kept as it is, so no two sender ids ever name the same person:
+# "web:alice", "TELEGRAM:42" and "alice" are three different web conversations.
+KNOWN_CHANNELS = ("telegram", "rest")
 DEFAULT_CHANNEL = "web"
 MAX_SENDER_ID_LENGTH = 255
 
@@ -28,18 +32,29 @@ def split_sender_id(sender_id: str) -> Tuple[str, str]:
     if len(sender_id) > MAX_SENDER_ID_LENGTH:
         raise ValueError(f"sender_id is longer than {MAX_SENDER_ID_LENGTH} characters")
     prefix, sep, rest = sender_id.partition(":")
-    if sep and rest and prefix.lower() in KNOWN_CHANNELS:
-        return prefix.lower(), rest
+    if sep and rest and prefix in KNOWN_CHANNELS:
+        return prefix, rest
     return DEFAULT_CHANNEL, sender_id
+
+
+_SALTS: Dict[Tuple[str, str], str] = {}
+
+
+def _salt() -> str:
+    """The log salt (``HARBOR_LOG_SALT`` or a random one kept in ``var/log-salt``), cached."""
+    key = (os.environ.get("HARBOR_LOG_SALT", ""), os.environ.get("HARBOR_VAR_DIR", ""))
+    if key not in _SALTS:
+        _SALTS[key] = keys.log_salt()
+    return _SALTS[key]
 
 
 def pseudonym(sender_id: str) -> str:
     """Returns a short, stable stand-in for a sender id, for logs.
 
     The same person gets the same pseudonym (so an operator can follow one conversation
-    through the logs) without the logs naming their Telegram id or session id. Set
-    ``HARBOR_LOG_SALT`` to make pseudonyms unlinkable across deployments.
+    through the logs) without the logs naming their Telegram id or session id. The salt is
+    random per deployment (kept in ``var/log-salt``), so pseudonyms cannot be recomputed
+    from a known id without it.
     """
-    salt = os.environ.get("HARBOR_LOG_SALT", "harbor")
-    digest = hashlib.sha256(f"{salt}:{sender_id}".encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256(f"{_salt()}:{sender_id}".encode("utf-8", "surrogatepass")).hexdigest()
     return f"u-{digest[:12]}"

@@ -4,6 +4,7 @@
     python -m bot.store.migrate downgrade [REVISION]   # default: one step back (-1)
     python -m bot.store.migrate current
     python -m bot.store.migrate purge                  # apply HARBOR_RETENTION_DAYS now
+    python -m bot.store.migrate rotate-keys            # re-encrypt stored text with the newest key
 
 All of them use ``DATABASE_URL`` (default ``sqlite:///var/harbor.db``) unless ``--url``
 is given. Rasa's ``events`` table is created by Rasa's tracker store, not here.
@@ -81,6 +82,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     sub.add_parser("downgrade").add_argument("revision", nargs="?", default="-1")
     sub.add_parser("current")
     sub.add_parser("purge")
+    sub.add_parser("rotate-keys")
     args = parser.parse_args(argv)
 
     if args.command == "upgrade":
@@ -91,14 +93,20 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"database at {current(args.url) or 'base'}")
     elif args.command == "current":
         print(current(args.url) or "base (empty)")
+    elif args.command == "rotate-keys":
+        from bot.store import privacy
+
+        counts = privacy.rotate_keys(url=args.url or config.database_url())
+        print(f"re-encrypted with the newest key: {counts}")
     else:
-        from bot.store import service
+        from bot.store import privacy
 
         days = config.retention_days()
         if days is None:
-            print("HARBOR_RETENTION_DAYS is not set: nothing to purge")
+            print("HARBOR_RETENTION_DAYS is off: nothing to purge")
         else:
-            print(service.purge_older_than(days, url=args.url))
+            counts = privacy.purge(days, url=args.url or config.database_url())
+            print(f"removed what was older than {days} days: {counts}")
     return 0
 
 

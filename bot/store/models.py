@@ -6,7 +6,9 @@ generated from what the schema really holds) or ``internal`` (keys and bookkeepi
 say nothing about the person). A test fails when a column has neither.
 
 Message text is kept only where the person deliberately stored it: vault entries and
-their own reasons list. Everything else is numbers, short codes and timestamps.
+their own reasons list. Everything else is numbers, short codes and timestamps. That text,
+like every conversation event, is encrypted before it is written (:class:`EncryptedText`,
+``bot.security.crypto``).
 """
 
 import uuid
@@ -51,6 +53,23 @@ def utcnow() -> datetime:
 def new_id() -> str:
     """Returns a fresh pseudonymous user id."""
     return str(uuid.uuid4())
+
+
+class EncryptedText(TypeDecorator):
+    """Text encrypted with Harbor's data key on the way in, decrypted on the way out."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[str], dialect: Any) -> Optional[str]:
+        from bot.security import crypto
+
+        return crypto.encrypt(value)
+
+    def process_result_value(self, value: Optional[str], dialect: Any) -> Optional[str]:
+        from bot.security import crypto
+
+        return crypto.decrypt(value)
 
 
 class UTCDateTime(TypeDecorator):
@@ -189,7 +208,9 @@ class VaultEntry(Base):
     id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
     user_id = _user_fk()
     text = Column(
-        Text, nullable=False, info={"describe": "the messages you wrote here instead of sending"}
+        EncryptedText,
+        nullable=False,
+        info={"describe": "the messages you wrote here instead of sending"},
     )
     created_at = Column(
         UTCDateTime, nullable=False, default=utcnow, info={"describe": "when you wrote them"}
@@ -225,7 +246,7 @@ class Reason(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
     user_id = _user_fk()
-    text = Column(Text, nullable=False, info={"describe": "the reasons you wrote down"})
+    text = Column(EncryptedText, nullable=False, info={"describe": "the reasons you wrote down"})
     created_at = Column(
         UTCDateTime, nullable=False, default=utcnow, info={"describe": "when you added them"}
     )

@@ -65,8 +65,9 @@ def describe_storage(retention_days: Optional[int] = None) -> str:
         [
             "Here's everything I keep, and nothing more:",
             "\n".join(storage_sections()),
-            "Who can read it: the people who run this Harbor server. They can open its "
-            "database, which Harbor itself doesn't encrypt. No one else gets it from me: "
+            "Who can read it: the people who run this Harbor server. Your words are stored "
+            "encrypted, but the server holds the key, so they could read them. No one else "
+            "gets it from me: "
             "nothing is sold, shared with advertisers or sent to other companies, and my logs "
             "don't contain your messages. If you use Telegram, Telegram carries our messages "
             "too, under its own rules.",
@@ -142,8 +143,8 @@ def erase(sender_id: str, url: Optional[str] = None) -> bool:
 def purge(days: int, url: Optional[str] = None) -> Dict[str, int]:
     """Deletes Harbor rows and conversation events older than ``days`` days.
 
-    People not seen for that long go entirely. Events of a conversation's latest
-    session are kept while that conversation was active after the cutoff (see
+    People not seen for that long go entirely, and so does every conversation event older
+    than that, also in a conversation that is still going on (see
     :meth:`ConversationRepository.purge`).
 
     Returns:
@@ -196,3 +197,52 @@ def scrub_after_delete(url: Optional[str] = None, tables: Optional[List[str]] = 
     except StoreUnavailable:
         # The rows are deleted already; autovacuum will prune them. Say so in the log.
         logger.warning("Deleted rows could not be vacuumed now; autovacuum will prune them")
+
+
+# --- key rotation ------------------------------------------------------------------------
+
+
+def rotate_keys(url: Optional[str] = None, batch: int = 500) -> Dict[str, int]:
+    """Re-encrypts every stored text with the newest data key (``HARBOR_DATA_KEYS``' first).
+
+    Rows written before encryption was on are encrypted now. Afterwards the older keys can
+    be dropped from ``HARBOR_DATA_KEYS``. Safe to run while Harbor serves (row by row;
+    a row written meanwhile is already under the newest key).
+
+    Returns:
+        How many values were rewritten, per table.
+    """
+    from sqlalchemy import Text, column, select, table, update
+
+    from bot.security import crypto
+
+    targets = [("events", "data"), ("vault_entries", "text"), ("reasons", "text")]
+    counts: Dict[str, int] = {}
+    for table_name, column_name in targets:
+        raw = table(table_name, column("id"), column(column_name, Text))
+        counts[table_name] = 0
+        last_id = -1
+        while True:
+            with session_scope(url) as session:
+                if table_name == "events" and not ConversationRepository(session).exists():
+                    break
+                rows = session.execute(
+                    select(raw.c.id, raw.c[column_name])
+                    .where(raw.c.id > last_id)
+                    .order_by(raw.c.id)
+                    .limit(batch)
+                ).all()
+                for row_id, value in rows:
+                    rotated = crypto.rotate(value)
+                    if rotated != value:
+                        session.execute(
+                            update(raw).where(raw.c.id == row_id).values({column_name: rotated})
+                        )
+                        counts[table_name] += 1
+            if len(rows) < batch:
+                break
+            last_id = rows[-1][0]
+    if any(counts.values()):
+        scrub_after_delete(url)  # the old ciphertexts are garbage now
+    logger.info("Re-encrypted stored text with the newest key: %s", counts)
+    return counts

@@ -8,10 +8,11 @@ import json
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from sqlalchemy import and_, delete, func, inspect, or_, select, update
+from sqlalchemy import delete, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.security import crypto
 from bot.store.identity import split_sender_id
 from bot.store.models import (
     USER_TABLES,
@@ -325,10 +326,22 @@ class ConversationRepository:
         decoded = []
         for (data,) in self.session.execute(query):
             try:
-                decoded.append(json.loads(data))
+                decoded.append(json.loads(crypto.decrypt(data)))
             except (TypeError, ValueError):
                 decoded.append(data)
         return decoded
+
+    def count_action(self, sender_id: str, action_name: str, since: datetime) -> int:
+        """How many times ``action_name`` ran in the conversation since ``since``."""
+        if not self.exists():
+            return 0
+        query = select(func.count()).where(
+            rasa_events.c.sender_id == sender_id,
+            rasa_events.c.type_name == "action",
+            rasa_events.c.action_name == action_name,
+            rasa_events.c.timestamp >= since.timestamp(),
+        )
+        return int(self.session.execute(query).scalar_one())
 
     def delete(self, sender_id: str) -> int:
         """Deletes the whole conversation; returns how many events went."""
@@ -340,33 +353,13 @@ class ConversationRepository:
         return result.rowcount or 0
 
     def purge(self, cutoff: datetime) -> int:
-        """Deletes events older than ``cutoff`` without tearing a live session apart.
+        """Deletes every event older than ``cutoff``, in old and in ongoing conversations.
 
-        Rasa re-reads only the latest session (events since the last ``session_started``)
-        and counts them to know what is new, so events of that session stay until the
-        whole conversation has been quiet since before the cutoff.
+        By event age, not by session: a person who writes every day keeps one session for
+        months, and its old messages must go too. Harbor's tracker store counts what it
+        read, not what is stored, so deleting the start of a live session is safe.
         """
         if not self.exists():
             return 0
-        events = rasa_events
-        other = rasa_events.alias("other")
-        cutoff_ts = cutoff.timestamp()
-        last_event = (
-            select(func.max(other.c.timestamp))
-            .where(other.c.sender_id == events.c.sender_id)
-            .correlate(events)
-            .scalar_subquery()
-        )
-        last_session_start = (
-            select(func.max(other.c.timestamp))
-            .where(other.c.sender_id == events.c.sender_id, other.c.type_name == "session_started")
-            .correlate(events)
-            .scalar_subquery()
-        )
-        statement = delete(events).where(
-            and_(
-                events.c.timestamp < cutoff_ts,
-                or_(last_event < cutoff_ts, events.c.timestamp < last_session_start),
-            )
-        )
+        statement = delete(rasa_events).where(rasa_events.c.timestamp < cutoff.timestamp())
         return self.session.execute(statement).rowcount or 0

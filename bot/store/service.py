@@ -20,6 +20,7 @@ from bot.store import config, privacy
 from bot.store.engine import session_scope
 from bot.store.models import NoContact, utcnow
 from bot.store.repositories import (
+    ConversationRepository,
     CravingRepository,
     ExerciseRepository,
     ReasonRepository,
@@ -335,6 +336,14 @@ def export_user(sender_id: str) -> Dict[str, Any]:
     (see :func:`bot.store.privacy.export` for the layout).
     """
     return privacy.export(sender_id)
+
+
+def exports_since(sender_id: str, since: datetime) -> int:
+    """How many exports the person was sent since ``since`` (from the stored conversation)."""
+    with session_scope() as session:
+        return ConversationRepository(session).count_action(
+            sender_id, "action_export_my_data", since
+        )
 
 
 def delete_user(sender_id: str) -> bool:

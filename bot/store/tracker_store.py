@@ -30,7 +30,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Text
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.events import BotUttered, Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -48,6 +48,7 @@ from bot.store.errors import StoreUnavailable
 from bot.store.event_queries import EventQueries
 from bot.store.identity import pseudonym
 from bot.store.privacy import DELETION_SLOT
+from bot.store.redaction import EXPORT_KEY, without_export
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,17 @@ MAX_PENDING = 10_000
 MAX_RECENT = 2_000
 # Pause between background attempts to write held conversations when no back-off is set.
 DRAIN_PAUSE_S = 1.0
+
+
+def _without_exports(events: Iterable[Event]) -> List[Event]:
+    """The events, with any export message replaced by its stub (bot.store.redaction)."""
+    kept = []
+    for event in events:
+        custom = (event.data or {}).get("custom") if isinstance(event, BotUttered) else None
+        if isinstance(custom, dict) and EXPORT_KEY in custom:
+            event = Event.from_parameters(without_export(event.as_dict()))
+        kept.append(event)
+    return kept
 
 
 def deletion_requested(tracker: DialogueStateTracker) -> bool:
@@ -101,11 +113,12 @@ class HarborTrackerStore(SQLTrackerStore):
         self._table_ready = False
         # sender id -> events (as dicts) not yet written because the database was down
         self._pending: Dict[str, List[Dict[str, Any]]] = {}
-        # sender id -> how many of its in-memory tracker's events are already stored, for
-        # trackers that did not come from a database read (it failed): 0 for a fresh start,
-        # the remembered length when it continues from the last stored state. Everything
-        # after that is new, whatever another process stored meanwhile.
-        self._stored_upto: Dict[str, int] = {}
+        # sender id -> how many of its in-memory tracker's events are already stored: the
+        # length read from (or written to) the database, 0 for a fresh start during an
+        # outage, the remembered length when it continues from the last stored state.
+        # Everything after that is new, whatever another process stored meanwhile, and
+        # whatever retention deleted meanwhile (it removes old events of live sessions too).
+        self._stored_upto: "OrderedDict[str, int]" = OrderedDict()
         # senders whose erase failed; nothing of theirs is written until it succeeds
         self._erasures: Set[str] = set()
         # sender id -> events as last stored in (or read from) the database
@@ -148,15 +161,21 @@ class HarborTrackerStore(SQLTrackerStore):
         try:
             with self.engine.begin() as connection:
                 new_events = self._new_events(connection, tracker)
-                written = self._queries.append(connection, tracker.sender_id, new_events)
+                self._queries.append(connection, tracker.sender_id, new_events)
         except SQLAlchemyError as error:
             raise report_failure(self.url, error) from error
         report_success(self.url)
-        if written:
-            # What is stored now includes this tracker's history: count from here on.
-            self._stored_upto.pop(tracker.sender_id, None)
+        # What is stored now includes this tracker's whole history.
+        self._mark_stored(tracker.sender_id, len(tracker.events))
         self._pending.pop(tracker.sender_id, None)
         self._remember(tracker)
+
+    def _mark_stored(self, sender_id: str, count: int) -> None:
+        self._stored_upto[sender_id] = count
+        self._stored_upto.move_to_end(sender_id)
+        while len(self._stored_upto) > MAX_PENDING + MAX_RECENT:
+            # Forgotten: the next save of that sender counts in the database instead.
+            self._stored_upto.popitem(last=False)
 
     def _read(self, sender_id: str, all_sessions: bool) -> Optional[DialogueStateTracker]:
         """The stored conversation (all sessions or the latest), None if there is none."""
@@ -169,7 +188,7 @@ class HarborTrackerStore(SQLTrackerStore):
     # --- what was last stored, for reads during an outage ---------------------------
 
     def _remember(self, tracker: DialogueStateTracker) -> None:
-        self._recent[tracker.sender_id] = list(tracker.events)
+        self._recent[tracker.sender_id] = _without_exports(tracker.events)
         self._recent.move_to_end(tracker.sender_id)
         while len(self._recent) > MAX_RECENT:
             self._recent.popitem(last=False)
@@ -213,7 +232,7 @@ class HarborTrackerStore(SQLTrackerStore):
             dropped = next(iter(self._pending))
             self._pending.pop(dropped)
             logger.error("Outage buffer full: dropped unsaved events of %s", pseudonym(dropped))
-        self._pending[sender_id] = [event.as_dict() for event in tracker.events]
+        self._pending[sender_id] = [without_export(event.as_dict()) for event in tracker.events]
         logger.warning(
             "Database unavailable: keeping %s's conversation in memory (%d waiting)",
             pseudonym(sender_id),
@@ -302,11 +321,12 @@ class HarborTrackerStore(SQLTrackerStore):
             self._stored_upto[sender_id] = len(last.events) if last is not None else 0
             return last
         report_success(self.url)
-        # This tracker starts from the stored history again: count, don't append all.
-        self._stored_upto.pop(sender_id, None)
-        if tracker is not None and not fetch_events_from_all_sessions:
-            # Only the current session: the shape Rasa's processor keeps and saves.
-            self._remember(tracker)
+        if not fetch_events_from_all_sessions:
+            # Only the current session: the shape Rasa's processor keeps and saves. What it
+            # holds now is stored; what it gains in this turn is new.
+            self._mark_stored(sender_id, len(tracker.events) if tracker is not None else 0)
+            if tracker is not None:
+                self._remember(tracker)
         return tracker
 
     async def keys(self) -> Iterable[Text]:

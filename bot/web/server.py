@@ -1,19 +1,28 @@
-"""A small static server for the chat page (stdlib ``http.server``, one thread per request).
+"""A small static server for the chat page (stdlib ``http.server`` on a bounded thread pool).
 
 It serves only the page's own files from ``web/`` (never ``node_modules/``, dotfiles or
 anything outside the folder), a generated ``/config.js`` that tells the page where the
 Rasa socket is, and ``/healthz``. Every response carries the security headers from
 :class:`bot.web.settings.WebSettings`, including a Content-Security-Policy that allows
 nothing but this server and the Rasa socket.
+
+No client can hold it up: a fixed pool of ``WORKERS`` threads serves connections, at most
+``QUEUED`` more wait (anything beyond gets an immediate 503), and each request must arrive
+whole within ``REQUEST_DEADLINE_S`` seconds (slow-loris clients and idle keep-alive
+connections are closed), and each answer be taken within ``WRITE_TIMEOUT_S``.
 """
 
 from __future__ import annotations
 
 import logging
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
 from bot.web.settings import WebSettings
@@ -32,24 +41,122 @@ CONTENT_TYPES = {
 }
 # Folders under web/ that hold build inputs, not the page.
 PRIVATE_DIRS = {"node_modules"}
+WORKERS = 16
+QUEUED = 64
+REQUEST_DEADLINE_S = 10.0
+WRITE_TIMEOUT_S = 30.0
+OVERLOADED = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n"
+    b"Connection: close\r\n\r\n"
+)
 
 
-class PageServer(ThreadingHTTPServer):
-    """A threading HTTP server that carries the page settings to its handlers."""
+class PageServer(HTTPServer):
+    """An HTTP server on a bounded thread pool that carries the page settings to its handlers."""
 
-    daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128
 
-    def __init__(self, address: Tuple[str, int], settings: WebSettings) -> None:
+    def __init__(
+        self,
+        address: Tuple[str, int],
+        settings: WebSettings,
+        workers: int = WORKERS,
+        queued: int = QUEUED,
+        request_deadline: float = REQUEST_DEADLINE_S,
+    ) -> None:
         """Binds ``address`` (port 0 picks a free one) and keeps ``settings``."""
         self.settings = settings
+        self.request_deadline = request_deadline
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="page")
+        self._slots = threading.BoundedSemaphore(workers + queued)
         super().__init__(address, PageHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Hands the connection to the pool, or answers 503 at once when it is full."""
+        if not self._slots.acquire(blocking=False):
+            try:
+                request.settimeout(1.0)
+                request.sendall(OVERLOADED)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        self._pool.submit(self._serve_connection, request, client_address)
+
+    def _serve_connection(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:  # noqa: BLE001 - one broken connection never stops the server
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Logs a broken connection in one line (timeouts are routine)."""
+        logger.debug("page connection ended with an error", exc_info=True)
+
+    def server_close(self) -> None:
+        """Stops listening and lets the pool's threads finish."""
+        super().server_close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     @property
     def url(self) -> str:
         """The base URL the server answers on."""
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
+
+
+class DeadlineReader:
+    """The request side of a connection, where each request must arrive within a deadline.
+
+    ``http.server`` reads with no timeout at all, so a client that sends one byte a minute
+    holds a thread for ever. Every read here waits at most until the current request's
+    deadline; then the connection is closed.
+    """
+
+    def __init__(self, connection: socket.socket) -> None:
+        """Reads from ``connection``; call :meth:`start` before each request."""
+        self.connection = connection
+        self.buffer = b""
+        self.deadline = float("inf")
+
+    def start(self, seconds: float) -> None:
+        """The next request (and any idle wait before it) must arrive within ``seconds``."""
+        self.deadline = time.monotonic() + seconds
+
+    def _fill(self) -> bool:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("request not received in time")
+        self.connection.settimeout(remaining)
+        chunk = self.connection.recv(8192)
+        self.buffer += chunk
+        return bool(chunk)
+
+    def readline(self, limit: int = -1) -> bytes:
+        """One line (up to ``limit`` bytes), as ``io.BufferedReader.readline``."""
+        while b"\n" not in self.buffer and (limit < 0 or len(self.buffer) < limit):
+            if not self._fill():
+                break
+        end = self.buffer.find(b"\n") + 1 or len(self.buffer)
+        if limit >= 0:
+            end = min(end, limit)
+        line, self.buffer = self.buffer[:end], self.buffer[end:]
+        return line
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes (the page server never reads bodies, but http.server may)."""
+        while size >= 0 and len(self.buffer) < size and self._fill():
+            pass
+        size = len(self.buffer) if size < 0 else size
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+    def close(self) -> None:
+        """Nothing to release: the server closes the socket."""
 
 
 class PageHandler(BaseHTTPRequestHandler):
@@ -60,6 +167,24 @@ class PageHandler(BaseHTTPRequestHandler):
     sys_version = ""
     protocol_version = "HTTP/1.1"
 
+    def setup(self) -> None:
+        """Reads through a :class:`DeadlineReader`; writes time out too."""
+        super().setup()
+        self.rfile = DeadlineReader(self.connection)  # type: ignore[assignment]
+
+    def handle_one_request(self) -> None:
+        """One request, which must arrive within the server's deadline."""
+        self.rfile.start(self.server.request_deadline)  # type: ignore[attr-defined]
+        try:
+            super().handle_one_request()
+        except (TimeoutError, socket.timeout):
+            self.close_connection = True
+
+    def send_response(self, code: int, message: Optional[str] = None) -> None:
+        """Starts an answer; the client must take it within ``WRITE_TIMEOUT_S``."""
+        self.connection.settimeout(WRITE_TIMEOUT_S)
+        super().send_response(code, message)
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         """Serves a file, /config.js or /healthz."""
         self._serve(head=False)
@@ -69,6 +194,7 @@ class PageHandler(BaseHTTPRequestHandler):
         self._serve(head=True)
 
     def _not_allowed(self) -> None:
+        self.close_connection = True  # its body (if any) is never read
         self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
         self.send_header("Allow", "GET, HEAD")
         self._send_body(b"Method not allowed\n", "text/plain; charset=utf-8", head=False)

@@ -46,6 +46,11 @@ COUNTRY_BUTTONS = [
 COUNTRY_SAVED_GB = (
     "Got it: the UK. I'll remember that and show lines for the UK whenever you type SOS."
 )
+EXPORT = {
+    "filename": "harbor-export-2026-01-01.json",
+    "mime_type": "application/json",
+    "data": {"format": "harbor-export/1", "reasons": [{"text": "my own reason 4c1"}]},
+}
 MARKUP_TEXT = '<img src="x" onerror="document.title=\'owned\'"> <b>bold?</b>'
 
 
@@ -149,6 +154,8 @@ class StubBot:
             return [{"text": CRISIS_TEXT, "custom": CRISIS_CUSTOM}]
         if text == "remind me":
             return [{"text": "I'll check in with you in a moment."}]
+        if text == "export my data":
+            return [{"custom": {"harbor_export": EXPORT}}]
         if text == "html":
             return [{"text": MARKUP_TEXT}]
         if text == "where":

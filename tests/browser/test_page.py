@@ -388,3 +388,17 @@ def test_the_page_refuses_to_be_framed_by_default(phone: Page, stub: StubSite) -
     finally:
         host.shutdown()
         host.server_close()
+
+
+def test_an_export_is_a_download_that_the_tab_does_not_keep(phone: Page, stub: StubSite) -> None:
+    open_chat(phone, stub)
+    say(phone, "export my data")
+    link = phone.get_by_role("link", name="Download harbor-export-2026-01-01.json")
+    expect(link).to_be_visible()
+    with phone.expect_download() as download:
+        link.click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert json.loads(saved) == stub_bot.EXPORT["data"]
+    stored = phone.evaluate(f"window.sessionStorage.getItem({STORAGE_KEY!r})")
+    assert "my own reason 4c1" not in stored, "the copy is delivered, not kept in the tab"
+    assert "sent a copy of your data" in stored

@@ -46,9 +46,9 @@ async def post(
 async def test_a_message_reaches_rasa_and_the_reply_comes_back(harbor: Served) -> None:
     status, answer = await post(harbor, {"sender": "u-1", "message": "hello"})
     assert status == 200
-    assert answer == [{"recipient_id": "u-1", "text": "echo: hello"}]
+    assert answer == [{"recipient_id": "rest:u-1", "text": "echo: hello"}]
     [message] = harbor.agent.messages
-    assert (message.text, message.sender_id, message.input_channel) == ("hello", "u-1", "rest")
+    assert (message.text, message.sender_id, message.input_channel) == ("hello", "rest:u-1", "rest")
 
 
 async def test_the_webhook_url_and_health_route_are_rasa_s(harbor: Served) -> None:
@@ -82,7 +82,7 @@ async def test_an_empty_message_is_a_400_with_a_clear_reason(harbor: Served, mes
 async def test_a_100_kb_message_gets_a_friendly_answer_without_nlu(harbor: Served) -> None:
     status, answer = await post(harbor, {"sender": "u", "message": "a" * 100_000})
     assert status == 200
-    assert answer == [{"recipient_id": "u", "text": limits.TOO_LONG_REPLY}]
+    assert answer == [{"recipient_id": "rest:u", "text": limits.TOO_LONG_REPLY}]
     assert "send it in parts" in answer[0]["text"]
     assert harbor.agent.messages == []
 
@@ -152,7 +152,7 @@ async def test_a_missing_or_odd_sender_is_a_400(harbor: Served, body: dict) -> N
 
 async def test_a_numeric_sender_is_accepted_as_text(harbor: Served) -> None:
     status, answer = await post(harbor, {"sender": 4242, "message": "hi"})
-    assert status == 200 and answer[0]["recipient_id"] == "4242"
+    assert status == 200 and answer[0]["recipient_id"] == "rest:4242"
 
 
 @pytest.mark.parametrize("message", [None, 42, 1.5, True, ["hi"], {"text": "hi"}])
@@ -195,7 +195,7 @@ async def test_a_failure_inside_rasa_is_a_kind_200_and_keeps_the_text_out_of_log
     with caplog.at_level(logging.DEBUG, logger="bot.channels.rest"):
         status, answer = await post(harbor, {"sender": "u", "message": secret})
     assert status == 200
-    assert answer == [{"recipient_id": "u", "text": limits.FAILURE_REPLY}]
+    assert answer == [{"recipient_id": "rest:u", "text": limits.FAILURE_REPLY}]
     logged = [r for r in caplog.records if r.levelno >= logging.INFO]
     assert logged, "the failure must be logged"
     assert all(secret not in r.getMessage() for r in logged)
@@ -209,7 +209,7 @@ async def test_streaming_still_works(harbor: Served) -> None:
         ) as response:
             assert response.status == 200
             lines = [json.loads(line) for line in (await response.text()).splitlines() if line]
-    assert lines == [{"recipient_id": "u", "text": "echo: hi"}]
+    assert lines == [{"recipient_id": "rest:u", "text": "echo: hi"}]
 
 
 # Issue 7: any body at all gets a 2xx or 4xx, never a 5xx and never a hang.
@@ -273,3 +273,55 @@ def test_web_clients_cannot_speak_as_a_telegram_user() -> None:
     assert limits.check_sender_id("telegram:12345") is None
     assert limits.check_sender_id("TELEGRAM:12345") is None
     assert limits.check_sender_id("web-abc:1") == "web-abc:1"
+
+
+# --- whose conversation a REST request reaches -------------------------------------------
+
+
+async def test_a_rest_sender_can_never_name_another_channel_s_person(harbor: Served) -> None:
+    from bot.store.identity import split_sender_id
+
+    for sender in ("42", "web:alice", "alice", "a3f9c2d1e4b5a6978877665544332211"):
+        status, answer = await post(harbor, {"sender": sender, "message": "export my data"})
+        assert status == 200
+    people = {split_sender_id(message.sender_id) for message in harbor.agent.messages}
+    # Every one of them is a REST person: not Telegram chat 42, not a web-page session.
+    assert people == {
+        ("rest", "42"), ("rest", "web:alice"), ("rest", "alice"),
+        ("rest", "a3f9c2d1e4b5a6978877665544332211"),
+    }  # fmt: skip
+
+
+async def test_with_a_token_rest_requires_it() -> None:
+    channel = HarborRestInput.from_credentials({"token": "integration-secret"})
+    async with serving([channel]) as served:
+        status, answer = await post(served, {"sender": "u", "message": "hi"})
+        assert status == 401 and answer["error"] == "token_required"
+        async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+            for header, expected in (("Bearer wrong", 401), ("Bearer integration-secret", 200)):
+                async with session.post(
+                    f"{served.url}/webhooks/rest/webhook",
+                    json={"sender": "u", "message": "hi"},
+                    headers={"Authorization": header},
+                ) as response:
+                    assert response.status == expected, header
+        assert served.agent.texts == ["hi"]
+
+
+async def test_one_sender_flooding_is_slowed_and_others_are_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HARBOR_RATE_BURST", "3")
+    monkeypatch.setenv("HARBOR_RATE_PER_MINUTE", "1")
+    async with serving([HarborRestInput.from_credentials(None)]) as served:
+        statuses = [
+            (await post(served, {"sender": "flood", "message": f"m{i}"}))[0] for i in range(5)
+        ]
+        assert statuses == [200, 200, 200, 429, 429]
+        status, answer = await post(served, {"sender": "flood", "message": "i want to kill myself"})
+        assert status == 429
+        assert answer[0]["text"] != limits.RATE_LIMITED_REPLY, "a crisis is never told to wait"
+        assert "988" in answer[0]["text"] or "emergency" in answer[0]["text"].lower()
+        status, _ = await post(served, {"sender": "calm", "message": "hi"})
+        assert status == 200, "another person is not limited by the flood"
+        assert served.agent.texts == ["m0", "m1", "m2", "hi"]

@@ -27,7 +27,7 @@ from tests.channels.harness import Served, serving
 
 ORIGIN = "http://127.0.0.1:8080"
 WAIT = 15  # seconds before a missing event fails the test (a hang, not a slow reply)
-UUID_HEX = re.compile(r"^[0-9a-f]{32}$")
+UUID_HEX = re.compile(r"^[0-9a-f]{64}$")  # 128 random bits + 128 bits of HMAC
 
 
 class Client:
@@ -62,9 +62,9 @@ class Client:
         )
         return self
 
-    async def next(self, event: str) -> Any:
-        """The next event's data; fails on any other event first, or after WAIT seconds."""
-        name, data = await asyncio.wait_for(self.events.get(), WAIT)
+    async def next(self, event: str, timeout: float = WAIT) -> Any:
+        """The next event's data; fails on any other event first, or after ``timeout`` seconds."""
+        name, data = await asyncio.wait_for(self.events.get(), timeout)
         assert name == event, (name, data)
         return data
 
@@ -143,10 +143,64 @@ async def test_a_page_reload_keeps_its_session(harbor: Harbor) -> None:
     assert harbor.agent.messages[-1].sender_id == session_id
 
 
-@pytest.mark.parametrize("asked", ["123456789", "", 42, "../../etc", "a" * 65, ["x"], None])
+@pytest.mark.parametrize(
+    "asked",
+    ["123456789", "", 42, "../../etc", "a" * 65, ["x"], None, "telegram:42", "f" * 64, "0" * 32],
+)
 async def test_an_odd_session_id_is_replaced_by_a_fresh_one(harbor: Harbor, asked: Any) -> None:
     client = await harbor.client()
-    assert UUID_HEX.match(await client.session(asked))
+    given = await client.session(asked)
+    assert UUID_HEX.match(given) and given != asked
+
+
+async def test_only_ids_the_server_signed_can_join_a_conversation(harbor: Harbor) -> None:
+    """A second client naming someone's id it made up, or forged, hears none of their replies."""
+    person = await harbor.client()
+    mine = await person.session()
+    intruder = await harbor.client()
+    forged = mine[:32] + ("0" if mine[32] != "0" else "1") + mine[33:]  # same random, bad MAC
+    for guess in (forged, "rest-" + mine[:40], mine[:32] * 2):
+        assert await intruder.session(guess) != mine
+    await person.say({"message": "my private words"})
+    assert harbor.agent.messages[-1].sender_id == mine
+    with pytest.raises(asyncio.TimeoutError):
+        await intruder.next("bot_uttered", timeout=1.0)
+
+
+async def test_another_server_s_ids_are_not_accepted(
+    harbor: Harbor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.security import sessions
+
+    elsewhere = sessions.issue(b"another deployment's secret")
+    client = await harbor.client()
+    assert await client.session(elsewhere) != elsewhere
+
+
+async def test_a_session_sending_too_fast_is_slowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARBOR_RATE_BURST", "2")
+    monkeypatch.setenv("HARBOR_RATE_PER_MINUTE", "1")
+    channel = HarborSocketIOInput.from_credentials({"cors_allowed_origins": ORIGIN})
+    clients: List[Client] = []
+    try:
+        async with serving([channel], cors=ORIGIN) as served:
+            flood = Client(served.url, ORIGIN, None)
+            clients.append(flood)
+            await flood.connect()
+            await flood.session()
+            replies = [(await flood.say({"message": f"m{i}"}))["text"] for i in range(3)]
+            assert replies == ["echo: m0", "echo: m1", limits.RATE_LIMITED_REPLY]
+            crisis = (await flood.say({"message": "i want to kill myself"}))["text"]
+            assert crisis != limits.RATE_LIMITED_REPLY and "988" in crisis
+            calm = Client(served.url, ORIGIN, None)
+            clients.append(calm)
+            await calm.connect()
+            await calm.session()
+            assert (await calm.say({"message": "hi"}))["text"] == "echo: hi"
+            assert served.agent.texts == ["m0", "m1", "hi"]
+    finally:
+        for client in clients:
+            await client.close()
 
 
 async def test_a_message_cannot_name_another_conversation(harbor: Harbor) -> None:
@@ -159,9 +213,10 @@ async def test_a_message_cannot_name_another_conversation(harbor: Harbor) -> Non
 
 async def test_a_socket_that_skips_session_request_still_gets_its_answer(harbor: Harbor) -> None:
     client = await harbor.client()
-    session_id = "0123456789abcdef" * 2
-    await client.sio.emit("user_uttered", {"message": "hi", "session_id": session_id})
-    assert await client.next("session_confirm") == session_id
+    made_up = "0123456789abcdef" * 2
+    await client.sio.emit("user_uttered", {"message": "hi", "session_id": made_up})
+    session_id = await client.next("session_confirm")
+    assert UUID_HEX.match(session_id) and session_id != made_up
     assert (await client.next("bot_uttered"))["text"] == "echo: hi"
     # A late session_request without an id keeps that session instead of starting another.
     assert await client.session() == session_id

@@ -584,6 +584,19 @@ async def test_export_arrives_as_a_json_document(harbor: Harbor, fake: FakeTeleg
     assert json.loads(content) == export
 
 
+async def test_the_export_action_s_message_arrives_as_a_document(
+    harbor: Harbor, fake: FakeTelegram
+) -> None:
+    document = {"format": "harbor-export/1", "vault_entries": [{"text": "unsent words"}]}
+    export = {"filename": "harbor-export-2026-01-01.json", "data": document}
+    harbor.agent.replies["/export_my_data"] = [{"custom": {"harbor_export": export}}]
+
+    await harbor.post(text_update("/export"))
+
+    (sent,) = fake.of("sendDocument")
+    assert json.loads(sent.files["document"][1]) == document
+
+
 async def test_custom_payloads_for_other_channels_are_not_dumped_into_the_chat(
     harbor: Harbor, fake: FakeTelegram
 ) -> None:
@@ -697,3 +710,124 @@ async def test_a_user_who_blocked_the_bot_does_not_break_the_turn(harbor: Harbor
     assert answer.status == 200
     assert harbor.agent.texts == ["hello"]
     assert len(fake.of("sendMessage")) == 1
+
+
+# --- issue 16: the secret before the body, forwarded words, whose chat a number is --------
+
+
+async def _raw_post(url: str, head: bytes, body_chunks: List[bytes]) -> bytes:
+    """Sends a request by hand (so a body can be announced and never sent); returns the reply."""
+    host, port = url.split("//")[1].split(":")
+    import asyncio
+
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(head)
+    for chunk in body_chunks:
+        writer.write(chunk)
+    await writer.drain()
+    try:
+        return await asyncio.wait_for(reader.read(65536), 10)
+    finally:
+        writer.close()
+
+
+async def test_a_huge_body_without_the_secret_is_refused_before_it_is_read(
+    harbor: Harbor,
+) -> None:
+    # 90 MB announced, 64 KB sent: the answer comes without waiting for (or reading) the rest.
+    head = (
+        b"POST /webhooks/telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 94371840\r\n\r\n"
+    )
+    answer = await _raw_post(harbor.url, head, [b"x" * 65536])
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:80]
+    assert harbor.agent.messages == []
+
+
+async def test_a_huge_body_with_the_secret_is_refused_by_its_announced_size(
+    harbor: Harbor,
+) -> None:
+    head = (
+        b"POST /webhooks/telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + SECRET_HEADER.encode() + b": " + SECRET.encode() + b"\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 94371840\r\n\r\n"
+    )  # fmt: skip
+    answer = await _raw_post(harbor.url, head, [b"x" * 65536])
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+    assert harbor.agent.messages == []
+
+
+async def test_a_chunked_body_over_the_bound_is_refused(harbor: Harbor) -> None:
+    head = (
+        b"POST /webhooks/telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + SECRET_HEADER.encode() + b": " + SECRET.encode() + b"\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )  # fmt: skip
+    chunk = b"x" * 100_000
+    chunks = [b"%x\r\n" % len(chunk) + chunk + b"\r\n"] * 3 + [b"0\r\n\r\n"]
+    answer = await _raw_post(harbor.url, head, chunks)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+    assert harbor.agent.messages == []
+
+
+def _forwarded(text: str) -> Dict[str, Any]:
+    origin = {"type": "user", "date": 1716990000, "sender_user": {"id": 555, "is_bot": False}}
+    return text_update(text, forward_origin=origin, forward_date=1716990000)
+
+
+async def test_a_forwarded_crisis_asks_whose_words_they_are(
+    harbor: Harbor, fake: FakeTelegram
+) -> None:
+    from bot.channels import telegram_forwarded
+
+    await harbor.post(_forwarded("if you leave me I will end it all, I'll kill myself"))
+
+    assert harbor.agent.messages == [], "not answered as if the person were at risk"
+    (asked,) = fake.of("sendMessage")
+    assert asked.params["text"] == telegram_forwarded.QUESTION
+    keys = [key for row in asked.params["reply_markup"]["inline_keyboard"] for key in row]
+    assert [key["text"] for key in keys] == ["These are my words", "Someone else wrote it"]
+
+    # "Someone else": help for the other person, and no duty to go back.
+    await harbor.post(callback_update(keys[1]["callback_data"]))
+    assert fake.sent_texts()[-1] == telegram_forwarded.SOMEONE_ELSE_LINE
+    assert harbor.agent.messages == []
+    # "My words": Harbor's crisis lines for the person.
+    await harbor.post(callback_update(keys[0]["callback_data"]))
+    assert harbor.agent.texts == ["/request_resources"]
+
+
+async def test_a_forwarded_everyday_message_goes_on_as_usual(harbor: Harbor) -> None:
+    await harbor.post(_forwarded("miss you. can we talk tonight?"))
+    assert harbor.agent.texts == ["miss you. can we talk tonight?"]
+
+
+async def test_the_person_s_own_crisis_words_still_get_the_crisis_answer_path(
+    harbor: Harbor,
+) -> None:
+    await harbor.post(text_update("i want to kill myself"))
+    assert harbor.agent.texts == ["i want to kill myself"]
+
+
+async def test_a_bare_number_never_reaches_a_telegram_chat(
+    harbor: Harbor, fake: FakeTelegram
+) -> None:
+    output = harbor.channel.get_output_channel()
+    await output.send_text_message(str(CHAT), "a reminder meant for REST sender 42")
+    await output.send_text_message(f"rest:{CHAT}", "and this one")
+    assert fake.sent_texts() == []
+    await output.send_text_message(f"telegram:{CHAT}", "this one is theirs")
+    assert fake.sent_texts() == ["this one is theirs"]
+
+
+async def test_a_chat_sending_too_fast_is_slowed(
+    fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARBOR_RATE_BURST", "2")
+    monkeypatch.setenv("HARBOR_RATE_PER_MINUTE", "1")
+    channel = HarborTelegramInput.from_credentials(credentials(fake))
+    async with serving(channel) as running:
+        for text in ("one", "two", "three"):
+            assert (await running.post(text_update(text))).status == 200
+        assert running.agent.texts == ["one", "two"]
+        assert fake.sent_texts()[-1] == limits.RATE_LIMITED_REPLY

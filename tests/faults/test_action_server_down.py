@@ -16,6 +16,7 @@ from typing import Iterator, List, Set, Tuple
 import pytest
 import requests
 
+from bench.procs import api_params
 from bench.scenarios import HARBOR_CONVERSATION
 from tests import servers
 
@@ -41,7 +42,10 @@ def stack(model_path: Path, tmp_path_factory) -> Iterator[Tuple[servers.Process,
 
 def _custom_actions(base_url: str) -> Set[str]:
     domain = requests.get(
-        f"{base_url}/domain", headers={"Accept": "application/json"}, timeout=30
+        f"{base_url}/domain",
+        params=api_params(),
+        headers={"Accept": "application/json"},
+        timeout=30,
     ).json()
     return {name for name in domain.get("actions", []) if not name.startswith("utter_")}
 

@@ -19,6 +19,7 @@ import requests
 
 from bench import databases
 from bench.client import degraded_replies
+from bench.procs import api_params
 from bench.scenarios import HARBOR_CONVERSATION
 from tests import servers
 
@@ -102,8 +103,8 @@ def _answer(client: servers.RestClient, sender: str, text: str) -> List[str]:
 
 def _tracker(client: servers.RestClient, sender: str) -> Dict[str, Any]:
     response = requests.get(
-        f"{client.base_url}/conversations/{sender}/tracker",
-        params={"include_events": "ALL"},
+        f"{client.base_url}/conversations/{servers.conversation_id(sender)}/tracker",
+        params={"include_events": "ALL", **api_params()},
         timeout=30,
     )
     response.raise_for_status()

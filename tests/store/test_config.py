@@ -17,8 +17,15 @@ def test_heroku_style_postgres_url_is_normalised(monkeypatch: pytest.MonkeyPatch
     assert config.database_url() == "postgresql://u:p@db:5432/harbor"
 
 
-@pytest.mark.parametrize("value", ["", "0", "off", "none"])
-def test_retention_is_off_by_default(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+def test_retention_is_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HARBOR_RETENTION_DAYS", raising=False)
+    assert config.retention_days() == 90
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "")
+    assert config.retention_days() == 90
+
+
+@pytest.mark.parametrize("value", ["0", "off", "none"])
+def test_retention_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("HARBOR_RETENTION_DAYS", value)
     assert config.retention_days() is None
 

@@ -106,3 +106,57 @@ def test_sql_errors_never_carry_user_text(sqlite_memory_url: str) -> None:
             session.execute(text("INSERT INTO no_such_table VALUES (:x)"), {"x": secret})
     assert secret not in str(caught.value)
     assert secret not in str(caught.value.__cause__)
+
+
+def test_a_new_sqlite_database_and_its_folder_are_private(tmp_path, monkeypatch) -> None:
+    """Only the server's own user may read the conversations (0600 file, 0700 folder)."""
+    import stat as stat_module
+
+    from sqlalchemy import text as sql
+
+    from bot.store import service
+    from bot.store.engine import dispose_engines
+
+    folder = tmp_path / "var"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{folder / 'harbor.db'}")
+    dispose_engines()
+    service.add_reason("web-modes", "a private reason")
+    with engine.get_engine().begin() as connection:  # a write: SQLite makes its journal
+        connection.execute(sql("CREATE TABLE IF NOT EXISTS t (x INTEGER)"))
+    mode = lambda p: stat_module.S_IMODE(p.stat().st_mode)  # noqa: E731
+    assert mode(folder) == 0o700
+    assert mode(folder / "harbor.db") == 0o600
+    dispose_engines()
+
+
+def test_an_existing_world_readable_database_is_tightened(tmp_path, monkeypatch) -> None:
+    import stat as stat_module
+
+    from bot.store.engine import dispose_engines
+
+    database = tmp_path / "old.db"
+    database.touch(mode=0o644)
+    database.chmod(0o644)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    dispose_engines()
+    engine.get_engine()
+    assert stat_module.S_IMODE(database.stat().st_mode) == 0o600
+    dispose_engines()
+
+
+def test_var_and_its_secrets_are_private(tmp_path, monkeypatch) -> None:
+    import stat as stat_module
+
+    from bot.security import keys
+
+    monkeypatch.setenv("HARBOR_VAR_DIR", str(tmp_path / "var"))
+    for name in ("HARBOR_API_TOKEN", "HARBOR_ACTION_SECRET", "HARBOR_SESSION_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    token = keys.api_token()
+    assert len(token) >= 40 and keys.api_token() == token, "made once, then kept"
+    assert keys.action_secret() != token and keys.session_secret() != token.encode()
+    assert stat_module.S_IMODE((tmp_path / "var").stat().st_mode) == 0o700
+    for name in ("api-token", "action-secret", "session-secret"):
+        assert stat_module.S_IMODE((tmp_path / "var" / name).stat().st_mode) == 0o600, name
+    monkeypatch.setenv("HARBOR_API_TOKEN", "from-the-secret-store")
+    assert keys.api_token() == "from-the-secret-store"

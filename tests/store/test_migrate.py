@@ -3,6 +3,7 @@ Rasa's table is left alone, and the command line the Makefile calls works."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,7 @@ def test_command_line(tmp_path: Path) -> None:
         result = subprocess.run(
             [sys.executable, "-m", "bot.store.migrate", "--url", url, *args],
             cwd=ROOT,
+            env={**os.environ, "HARBOR_RETENTION_DAYS": "off"},
             capture_output=True,
             text=True,
             check=True,
@@ -86,3 +88,44 @@ def test_command_line(tmp_path: Path) -> None:
     assert run("current") == "0001"
     assert run("downgrade") == "database at base"
     assert "nothing to purge" in run("purge")
+
+
+
+def test_purge_from_the_command_line_applies_retention(empty_db: str) -> None:
+    """``migrate purge`` (for cron) with HARBOR_RETENTION_DAYS=30, on SQLite and PostgreSQL."""
+    import json
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import insert
+
+    from bot.security import crypto
+    from bot.store import service
+    from bot.store.engine import session_scope
+    from bot.store.models import rasa_events
+
+    migrate.upgrade()
+    RASA_METADATA.create_all(get_engine())
+    service.add_reason("web-cli", "a reason written today")
+    now = datetime.now(timezone.utc)
+    with session_scope() as session:
+        for age, words in ((40, "said forty days ago"), (1, "said yesterday")):
+            ts = (now - timedelta(days=age)).timestamp()
+            data = crypto.encrypt(json.dumps({"event": "user", "timestamp": ts, "text": words}))
+            session.execute(
+                insert(rasa_events).values(
+                    sender_id="web-cli", type_name="user", timestamp=ts, data=data
+                )
+            )
+    get_engine().dispose()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.store.migrate", "--url", empty_db, "purge"],
+        cwd=ROOT,
+        env={**os.environ, "HARBOR_RETENTION_DAYS": "30"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "older than 30 days" in result.stdout
+    assert service.list_reasons("web-cli") == ["a reason written today"]
+    said = [e["text"] for e in service.export_user("web-cli")["conversation"]]
+    assert said == ["said yesterday"]

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import Text
 
-from bot.store.models import Base, UTCDateTime, rasa_events
+from bot.store.models import Base, EncryptedText, UTCDateTime, rasa_events
 
 
 def all_columns():
@@ -38,9 +38,15 @@ def test_free_text_is_kept_only_in_the_vault_and_the_reasons_list() -> None:
     text_columns = {
         f"{table.name}.{column.name}"
         for table, column in all_columns()
-        if isinstance(column.type, Text)
+        if isinstance(column.type, (Text, EncryptedText))
     }
     assert text_columns == {"vault_entries.text", "reasons.text"}
+
+
+def test_every_free_text_column_is_encrypted_at_rest() -> None:
+    for table, column in all_columns():
+        if isinstance(column.type, (Text, EncryptedText)):
+            assert isinstance(column.type, EncryptedText), f"{table.name}.{column.name}"
 
 
 def test_the_issue_model_is_all_there() -> None:

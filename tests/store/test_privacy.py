@@ -27,13 +27,18 @@ def test_the_answer_names_every_kind_of_data_and_every_field() -> None:
 
 
 def test_the_answer_says_who_can_read_it_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("HARBOR_RETENTION_DAYS", raising=False)
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
     answer = service.describe_storage()
     assert "people who run this Harbor server" in answer
-    assert "doesn't encrypt" in answer
+    assert "stored encrypted, but the server holds the key" in answer
     assert "Telegram" in answer
     assert "until you ask me to delete it" in answer
     assert "delete my data" in answer and "export my data" in answer
+
+
+def test_retention_is_on_by_default_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HARBOR_RETENTION_DAYS", raising=False)
+    assert "older than 90 days is deleted automatically" in service.describe_storage()
 
 
 def test_the_answer_mentions_retention_when_it_is_on(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,19 +62,56 @@ def test_bytes_check_would_find_text_deleted_without_secure_delete(tmp_path: Pat
     assert SECRET.encode() in path.read_bytes()
 
 
+def stored_vault_text(person: str) -> bytes:
+    """The vault text of ``person`` exactly as the database holds it (encrypted)."""
+    with get_engine().connect() as connection:
+        value = connection.execute(
+            text(
+                "SELECT v.text FROM vault_entries v JOIN users u ON u.id = v.user_id "
+                "WHERE u.channel_user_id = :person"
+            ),
+            {"person": person},
+        ).scalar_one()
+    return value.encode()
+
+
+def test_stored_text_is_encrypted_in_the_sqlite_file(sqlite_file_url: str) -> None:
+    path = Path(sqlite_file_url.removeprefix("sqlite:///"))
+    service.add_vault_entry("web-v", SECRET)
+    service.add_reason("web-v", SECRET + " reason")
+    assert service.list_reasons("web-v") == [SECRET + " reason"], "read back as written"
+    get_engine().dispose()
+    data = path.read_bytes()
+    assert stored_vault_text("web-v") in data, "the check reads the right bytes"
+    assert SECRET.encode() not in data
+    assert b"anything to hear" not in data
+
+
+def test_stored_text_cannot_be_read_without_the_key(
+    sqlite_file_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.security import crypto
+
+    service.add_vault_entry("web-k", SECRET)
+    monkeypatch.setenv("HARBOR_DATA_KEYS", crypto.new_key())  # a copy without our key
+    with pytest.raises(crypto.UnreadableText):
+        crypto.decrypt(stored_vault_text("web-k").decode())
+
+
 def test_deleted_vault_text_is_gone_from_the_sqlite_file(sqlite_file_url: str) -> None:
     path = Path(sqlite_file_url.removeprefix("sqlite:///"))
     service.add_vault_entry("web-v", SECRET)
     service.add_reason("web-v", SECRET + " reason")
     service.add_vault_entry("web-w", "someone else's entry stays")
+    deleted, kept = stored_vault_text("web-v"), stored_vault_text("web-w")
     get_engine().dispose()  # make sure everything is on disk
-    assert SECRET.encode() in path.read_bytes()
+    assert deleted in path.read_bytes()
 
     assert service.delete_user("web-v")
     get_engine().dispose()
     data = path.read_bytes()
-    assert SECRET.encode() not in data
-    assert b"someone else's entry stays" in data
+    assert deleted not in data
+    assert kept in data
 
 
 @pytest.mark.postgres
@@ -98,6 +140,7 @@ def test_vacuum_full_leaves_no_trace_in_the_postgres_table_file(
     monkeypatch.setenv("HARBOR_PG_VACUUM", "full")
     service.add_vault_entry("web-pg", SECRET)
     service.add_vault_entry("web-pg-2", "stays here")
+    deleted, kept = stored_vault_text("web-pg"), stored_vault_text("web-pg-2")
     assert service.delete_user("web-pg")
     # Reading the table's file needs a superuser, as on the CI machine (trust auth).
     admin = create_engine(postgres_url, future=True, isolation_level="AUTOCOMMIT")
@@ -106,5 +149,26 @@ def test_vacuum_full_leaves_no_trace_in_the_postgres_table_file(
         path = connection.execute(text("SELECT pg_relation_filepath('vault_entries')")).scalar()
         data = connection.execute(text("SELECT pg_read_binary_file(:p)"), {"p": path}).scalar()
     admin.dispose()
-    assert b"stays here" in bytes(data)
-    assert SECRET.encode() not in bytes(data)
+    assert kept in bytes(data)
+    assert deleted not in bytes(data)
+    assert SECRET.encode() not in bytes(data) and b"stays here" not in bytes(data)
+
+
+def test_keys_rotate_without_losing_a_word(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/security.md: new key first, rotate-keys, drop the old key: everything still reads."""
+    from bot.security import crypto
+
+    old, new = crypto.new_key(), crypto.new_key()
+    monkeypatch.setenv("HARBOR_DATA_KEYS", old)
+    service.add_vault_entry("web-rot", SECRET)
+    service.add_reason("web-rot", "a reason")
+    monkeypatch.setenv("HARBOR_DATA_KEYS", f"{new},{old}")
+    assert service.list_reasons("web-rot") == ["a reason"], "both keys read during the change"
+    counts = privacy.rotate_keys()
+    assert counts["vault_entries"] == 1 and counts["reasons"] == 1
+    monkeypatch.setenv("HARBOR_DATA_KEYS", new)  # the old key is gone
+    assert service.list_reasons("web-rot") == ["a reason"]
+    assert service.export_user("web-rot")["vault_entries"][0]["text"] == SECRET
+    assert privacy.rotate_keys()["reasons"] == 0, "nothing left under an old key"

@@ -169,6 +169,7 @@ def test_export_holds_everything_and_delete_removes_it(store_url: str) -> None:
 
 
 def test_retention_from_the_environment(store_url: str, monkeypatch) -> None:
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
     assert service.purge_expired() is None
     service.add_reason(SENDER, "fresh")
     monkeypatch.setenv("HARBOR_RETENTION_DAYS", "30")

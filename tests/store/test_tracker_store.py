@@ -48,6 +48,12 @@ def _domain() -> Domain:
                         "influence_conversation": False,
                         "mappings": [{"type": "custom"}],
                     },
+                    "export_failed": {
+                        "type": "bool",
+                        "initial_value": False,
+                        "influence_conversation": False,
+                        "mappings": [{"type": "custom"}],
+                    },
                     "data_deleted": {
                         "type": "bool",
                         "initial_value": False,
@@ -89,11 +95,15 @@ def test_endpoints_yml_builds_a_harbor_store_on_database_url(
     sqlite_file_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:5055/webhook")
+    monkeypatch.setenv("HARBOR_ACTION_SECRET", "shared-with-the-action-server")
     endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml"))
     store = TrackerStore.create(endpoints.tracker_store, DOMAIN)
     assert isinstance(store, HarborTrackerStore)
     assert store.url == sqlite_file_url
     assert store.engine is get_engine(sqlite_file_url)
+    # Rasa sends the action server its secret with every call.
+    headers = endpoints.action.headers
+    assert headers == {"X-Harbor-Action-Secret": "shared-with-the-action-server"}
 
 
 async def test_a_restart_keeps_the_conversation(sqlite_file_url: str) -> None:
@@ -130,7 +140,15 @@ async def test_delete_my_data_really_deletes_from_the_sqlite_file(sqlite_file_ur
     assert export["vault_entries"][0]["text"] == VAULT_SECRET
     assert SECRET in [e.get("text") for e in export["conversation"]]
     get_engine().dispose()
-    assert SECRET.encode() in path.read_bytes() and VAULT_SECRET.encode() in path.read_bytes()
+    # Encrypted at rest: the words are never in the file, even before the deletion.
+    assert SECRET.encode() not in path.read_bytes()
+    assert VAULT_SECRET.encode() not in path.read_bytes()
+    with get_engine().connect() as connection:
+        stored = [row[0].encode() for row in connection.exec_driver_sql(
+            "SELECT data FROM events WHERE sender_id = ?", (sender,)
+        )]  # fmt: skip
+    get_engine().dispose()
+    assert stored and all(row in path.read_bytes() for row in stored)
 
     # The turn in which the person confirms, as Rasa runs it: retrieve, the user's "yes",
     # the custom action (its events applied to the tracker), the reply, then save.
@@ -154,6 +172,7 @@ async def test_delete_my_data_really_deletes_from_the_sqlite_file(sqlite_file_ur
     files = [p for p in path.parent.iterdir() if p.name.startswith(path.name)]
     for file in files:  # the database and any journal left beside it
         data = file.read_bytes()
+        assert not any(row in data for row in stored), file.name
         assert SECRET.encode() not in data, file.name
         assert VAULT_SECRET.encode() not in data, file.name
         assert b"4242" not in data, file.name
@@ -307,3 +326,114 @@ async def test_a_deletion_during_an_outage_is_finished_when_the_database_returns
     restored = await store.retrieve("web-x")  # ...before the new start is written
     assert [e.text for e in restored.events if isinstance(e, UserUttered)] == ["a new start"]
     assert stored_texts("web-x") == ["a new start"]
+
+
+# --- exports leave no copy (issue 16) ---------------------------------------------------
+
+
+async def _export_turn(store: HarborTrackerStore, sender: str) -> List[dict]:
+    """One "export my data" turn as Rasa runs it; returns the messages the person received."""
+    from actions.privacy import ActionExportMyData
+
+    tracker = await store.retrieve(sender)
+    tracker.update(UserUttered("export my data", {"name": "export_my_data", "confidence": 1.0}))
+    intent = {"intent": {"name": "export_my_data"}}
+    sdk_tracker = Tracker(sender, {}, intent, [], False, None, {}, None)
+    dispatcher = CollectingDispatcher()
+    events = await ActionExportMyData().run(dispatcher, sdk_tracker, {})
+    tracker.update(ActionExecuted("action_export_my_data"))
+    for message in dispatcher.messages:
+        tracker.update(BotUttered(message.get("text"), data={"custom": message.get("custom")}))
+    for event in events:
+        tracker.update(Event.from_parameters(event))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    return dispatcher.messages
+
+
+def _document(messages: List[dict]) -> dict:
+    [export] = [m["custom"]["harbor_export"] for m in messages if m.get("custom")]
+    return export["data"]
+
+
+async def test_an_export_is_delivered_once_and_never_stored(sqlite_file_url: str) -> None:
+    import json
+
+    store = HarborTrackerStore(DOMAIN)
+    sender = "telegram:777"
+    await turn(store, sender, SECRET)
+    service.add_vault_entry(sender, VAULT_SECRET)
+    sizes = []
+    for _ in range(3):
+        document = _document(await _export_turn(store, sender))
+        assert VAULT_SECRET in json.dumps(document), "the person gets everything"
+        sizes.append(len(json.dumps(document)))
+        # Only this export's own header: no earlier export inside it.
+        assert json.dumps(document).count("harbor-export/1") == 1
+    # Each export is bigger only by the turn that asked for it, not by the earlier exports.
+    assert sizes[2] - sizes[1] <= sizes[1] - sizes[0] + 200, f"exports grew: {sizes}"
+    stored = service.export_user(sender)["conversation"]
+    stubs = [
+        e["data"]["custom"]["harbor_export"]
+        for e in stored
+        if e["event"] == "bot" and (e.get("data") or {}).get("custom")
+    ]
+    assert len(stubs) == 3 and all(set(stub) == {"filename", "delivered"} for stub in stubs)
+    assert VAULT_SECRET not in json.dumps(stored)
+
+
+async def test_a_fourth_export_within_the_hour_waits(sqlite_file_url: str) -> None:
+    from actions.privacy import EXPORT_LIMIT_LINE
+
+    store = HarborTrackerStore(DOMAIN)
+    sender = "telegram:778"
+    await turn(store, sender, "hello")
+    for _ in range(3):
+        assert _document(await _export_turn(store, sender))
+    fourth = await _export_turn(store, sender)
+    assert [m.get("text") for m in fourth] == [EXPORT_LIMIT_LINE.format(count=3)]
+    assert not any(m.get("custom") for m in fourth), "no fourth copy"
+    # Someone else is not limited by it.
+    await turn(store, "telegram:779", "hello")
+    assert _document(await _export_turn(store, "telegram:779"))
+
+
+async def test_export_then_delete_leaves_nothing_in_the_file(sqlite_file_url: str) -> None:
+    path = Path(make_url(sqlite_file_url).database)
+    sender = "telegram:4243"
+    store = HarborTrackerStore(DOMAIN)
+    await turn(store, sender, SECRET)
+    service.add_vault_entry(sender, VAULT_SECRET)
+    await _export_turn(store, sender)
+    service.delete_user(sender)
+    assert await store.retrieve(sender) is None
+    dispose_engines()
+    for file in [p for p in path.parent.iterdir() if p.name.startswith(path.name)]:
+        data = file.read_bytes()
+        assert VAULT_SECRET.encode() not in data and SECRET.encode() not in data, file.name
+        assert b"harbor-export" not in data, file.name
+
+
+@pytest.mark.postgres
+async def test_no_message_text_in_the_postgres_table_files(postgres_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    store = HarborTrackerStore(DOMAIN)
+    await turn(store, "telegram:5150", SECRET)
+    service.add_vault_entry("telegram:5150", VAULT_SECRET)
+    assert SECRET in stored_texts("telegram:5150"), "Harbor reads it back"
+    admin = create_engine(postgres_url, future=True, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("CHECKPOINT"))
+        data = b""
+        for table in ("events", "vault_entries"):
+            path = connection.execute(
+                text("SELECT pg_relation_filepath(:t)"), {"t": table}
+            ).scalar()
+            data += bytes(
+                connection.execute(text("SELECT pg_read_binary_file(:p)"), {"p": path}).scalar()
+            )
+        stored = connection.execute(text("SELECT data FROM events LIMIT 1")).scalar()
+    admin.dispose()
+    assert stored.encode()[:40] in data, "the check reads the table's file"
+    assert SECRET.encode() not in data and VAULT_SECRET.encode() not in data

@@ -6,9 +6,11 @@ import http.client
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Dict, Iterator, Optional, Tuple
 
@@ -213,3 +215,45 @@ def test_python_m_bot_web_serves_and_stops_on_sigterm() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# --- no client can hold the page server up (issue 16) -----------------------------------
+
+
+def _slow_client(server: PageServer) -> socket.socket:
+    """A slow-loris client: a request line and half a header, then nothing more."""
+    sock = socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=30)
+    sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+    return sock
+
+
+def test_slow_clients_are_cut_off_and_everyone_else_is_served() -> None:
+    server = PageServer(("127.0.0.1", 0), settings_for(), workers=2, queued=4, request_deadline=1.0)
+    threads_before = threading.active_count()
+    for _ in run(server):
+        slow = [_slow_client(server) for _ in range(4)]
+        time.sleep(0.2)
+        assert threading.active_count() - threads_before <= 2 + 1, (
+            "a bounded pool, not a thread each"
+        )
+        # Someone else still gets the page once a slow client's deadline passed.
+        status, _, _ = raw_get(server, "/healthz")
+        assert status == 200
+        for sock in slow:  # each was closed by the server (b"" or a reset), not left hanging
+            try:
+                assert sock.recv(1024) == b""
+            except ConnectionResetError:
+                pass
+            sock.close()
+
+
+def test_a_flood_of_connections_beyond_the_queue_gets_a_quick_503() -> None:
+    server = PageServer(("127.0.0.1", 0), settings_for(), workers=1, queued=1, request_deadline=5.0)
+    for _ in run(server):
+        slow = [_slow_client(server) for _ in range(2)]  # the worker and the queue
+        time.sleep(0.2)
+        extra = socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10)
+        extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert extra.recv(1024).startswith(b"HTTP/1.1 503")
+        for sock in [extra, *slow]:
+            sock.close()

@@ -17,6 +17,7 @@ const REPLY_WAIT_MS = 20000;
 const UNREACHABLE = "Can't reach Harbor right now. Trying again…";
 const QUEUED = "Can't reach Harbor right now. Your message will go when the connection is back.";
 const SOS_QUEUED = "Can't reach Harbor right now. The lines above work without it.";
+const EXPORT_NOTE = "I sent a copy of your data to this tab. It isn't kept after that.";
 
 const byId = (id) => document.getElementById(id);
 const ui = {
@@ -155,6 +156,14 @@ function onBotMessage(data) {
   stopWaiting();
   awaiting = false;
   setStatus("");
+  const exported = message.custom?.harbor_export;
+  if (exported && typeof exported === "object" && exported.data) {
+    // Delivered once: shown as a download, remembered only as a note (without the data).
+    append(render.exportMessage(exported));
+    state.messages.push({ from: "bot", message: { text: EXPORT_NOTE } });
+    save(state);
+    return;
+  }
   // Nothing to show (e.g. custom data meant for another client): show nothing.
   if (!message.text && !message.quick_replies?.length && !cardKind(message)) return;
   const entry = { from: "bot", message };

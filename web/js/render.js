@@ -86,6 +86,27 @@ export function botMessage(message, id) {
   return bubble;
 }
 
+/**
+ * The person's data export, delivered once: a download link to a copy held only in this
+ * tab's memory (never in sessionStorage, never on the server after it was sent).
+ * @param {{filename?: string, data: object}} exported
+ */
+export function exportMessage(exported) {
+  const name = /^[\w.-]{1,80}\.json$/.test(exported.filename || "")
+    ? exported.filename
+    : "harbor-export.json";
+  const blob = new Blob([JSON.stringify(exported.data, null, 2)], { type: "application/json" });
+  const bubble = el("div", "msg msg-bot msg-export");
+  bubble.append(el("p", "", "Here is a copy of everything I keep about you."));
+  const download = link(URL.createObjectURL(blob), `Download ${name}`, false);
+  download.download = name;
+  const p = el("p");
+  p.append(download);
+  bubble.append(p);
+  bubble.append(el("p", "", "It is not kept anywhere: save it now if you want it."));
+  return bubble;
+}
+
 /** The user's own message. */
 export function userMessage(text) {
   const bubble = el("div", "msg msg-user");

@@ -1,0 +1,1 @@
+"""How Harbor's servers start: the Rasa server and the action server, with their guards."""
