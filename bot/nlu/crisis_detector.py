@@ -160,11 +160,14 @@ class CrisisDetector(GraphComponent, IntentClassifier):
         import hashlib
 
         import bot.safety.classifier
+        import bot.safety.normalise
 
-        code = hashlib.sha256(Path(bot.safety.classifier.__file__).read_bytes()).hexdigest()
+        code = hashlib.sha256()
+        for module in (bot.safety.classifier, bot.safety.normalise):
+            code.update(Path(module.__file__).read_bytes())
         directory = Path({**cls.get_default_config(), **config}["corpus"])
         data = corpus.fingerprint(directory) if directory.is_dir() else "missing"
-        return f"{FORMAT}:{code[:12]}:{data}"
+        return f"{FORMAT}:{code.hexdigest()[:12]}:{data}"
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learns the trained screen from the safety corpus and saves it with the model."""

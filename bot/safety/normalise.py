@@ -128,6 +128,18 @@ def _fix_word(lexicon: Lexicon) -> Callable[["re.Match[str]"], str]:
     return fix
 
 
+# Floods cost seconds in spaCy's tokenizer (a 4,000-emoji run is one "word" it keeps
+# re-scanning) and mean nothing more after a few: a symbol repeated past three times counts
+# as three, and a run with no space is broken every 64 characters (no word is that long).
+_SYMBOL_RUN = re.compile(r"([^\w\s])\1{3,}")
+_LONG_RUN = re.compile(r"\S{64}")
+
+
+def _bound_runs(text: str) -> str:
+    text = _SYMBOL_RUN.sub(r"\1\1\1", text)
+    return _LONG_RUN.sub(lambda match: match.group(0) + " ", text)
+
+
 def normalise(text: str, lexicon: Optional[Lexicon] = None) -> str:
     """Returns ``text`` as lowercase plain words for the crisis patterns.
 
@@ -142,7 +154,7 @@ def normalise(text: str, lexicon: Optional[Lexicon] = None) -> str:
     if not text:
         return ""
     lexicon = default_lexicon() if lexicon is None else lexicon
-    text = _fold(text)
+    text = _fold(_bound_runs(text))
     text = re.sub(r"[\r\n]+", " . ", text)
     text = _uncensor(text)
     text = _MIXED_TOKEN.sub(_unleet, text)

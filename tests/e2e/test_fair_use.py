@@ -27,15 +27,6 @@ def _timed(rest: servers.RestClient, sender: str, text: str) -> float:
     return time.perf_counter() - started
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "NLU's spaCy is bounded (bot.nlu.bounded_spacy); the remaining ~2.5 s is the crisis "
-        "screen's own spaCy call on the whole whitespace-free run (bot/safety/screen.py "
-        "_screen_chunk -> tokenizer find_suffix), which the crisis-layer rewrite bounds. "
-        "Remove this mark when it passes."
-    ),
-)
 def test_an_emoji_flood_does_not_hold_up_another_person(rest: servers.RestClient) -> None:
     other = f"calm-{uuid.uuid4().hex[:6]}"
     alone = statistics.median(_timed(rest, other, "hi") for _ in range(3))

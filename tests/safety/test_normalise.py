@@ -60,3 +60,17 @@ def test_line_breaks_end_a_sentence() -> None:
 @pytest.mark.parametrize("empty", ["", "   "])
 def test_empty_text_is_empty(empty: str) -> None:
     assert normalise(empty) == ""
+
+
+def test_a_flood_of_one_symbol_counts_as_three() -> None:
+    assert normalise("😭" * 3900) == "😭😭😭"
+    assert normalise("noooo!!!!!!!") == normalise("noooo!!!")
+
+
+def test_a_run_without_spaces_is_broken_into_word_sized_pieces() -> None:
+    pieces = normalise("🙂🎉" * 200).split()
+    assert len(pieces) > 1 and all(len(piece) <= 64 for piece in pieces)
+
+
+def test_a_crisis_after_a_flood_is_still_read() -> None:
+    assert normalise("😭" * 3900 + " i wanna die").endswith("i want to die")
