@@ -249,14 +249,14 @@ def _blind_rows(rounds: List[Dict[str, Any]]) -> List[str]:
 
 
 def _everyday_rows(everyday: Dict[str, Any]) -> List[str]:
-    if not everyday:
-        return []
-    return [
-        f"Everyday traffic ({everyday.get('messages')} held-out NLU messages, never trained "
-        f"on): crisis card {_fmt(everyday.get('crisis'), 3)}, direct question "
-        f"{_fmt(everyday.get('check'), 3)}.",
-        "",
-    ]
+    rows = []
+    for name, numbers in everyday.items():
+        rows.append(
+            f"Everyday traffic, {name} ({numbers.get('messages')} NLU held-out messages, never "
+            f"trained on): crisis card {_fmt(numbers.get('crisis'), 3)}, direct question "
+            f"{_fmt(numbers.get('check'), 3)}."
+        )
+    return [*rows, ""] if rows else []
 
 
 def _safety_section(safety: Dict[str, Any]) -> List[str]:

@@ -160,15 +160,30 @@ def everyday_messages() -> List[str]:
     ]
 
 
-def everyday(screen: Any = None) -> Dict[str, float]:
-    """How often ordinary messages get the crisis card or the direct question."""
+def vent_messages() -> List[str]:
+    """The blind vent-style NLU set (tests/nlu/heldout_vent.tsv): long night-time messages
+    about everything but a crisis, never trained on by either classifier."""
+    path = REPO_ROOT / "tests" / "nlu" / "heldout_vent.tsv"
+    lines = path.read_text(encoding="utf8").splitlines()
+    return [line.split("\t", 1)[1] for line in lines if "\t" in line]
+
+
+def everyday(screen: Any = None) -> Dict[str, Any]:
+    """How often ordinary messages get the crisis card or the direct question.
+
+    Clean: the held-out NLU messages; vent: the blind vent-style set. The component alone
+    (no intent classifier beside it), so a little higher than end to end.
+    """
     screen = screen or detector()
-    tiers = [tier_of(screen, text) for text in everyday_messages()]
-    return {
-        "messages": len(tiers),
-        "crisis": round(tiers.count("crisis") / len(tiers), 3),
-        "check": round(tiers.count("check") / len(tiers), 3),
-    }
+    result: Dict[str, Any] = {}
+    for name, texts in (("clean", everyday_messages()), ("vent", vent_messages())):
+        tiers = [tier_of(screen, text) for text in texts]
+        result[name] = {
+            "messages": len(tiers),
+            "crisis": round(tiers.count("crisis") / len(tiers), 3),
+            "check": round(tiers.count("check") / len(tiers), 3),
+        }
+    return result
 
 
 def blind_table(screen: Any = None) -> List[Dict[str, Any]]:

@@ -57,3 +57,14 @@ def test_render_puts_blind_first_looks_beside_today() -> None:
     assert "| round1 | a320e5b | first look | 0.294 |" in text
     assert "| round1 |  | today | 0.950 |" in text
     assert "RULES ONLY" not in text
+
+
+def test_render_names_everyday_false_alarms_clean_and_vent() -> None:
+    result = _result(120.0, 100.0, 40.0)
+    result["nlu"] = score(["greet"], ["greet"])
+    result["safety"]["everyday"] = {
+        "clean": {"messages": 243, "crisis": 0.004, "check": 0.025},
+        "vent": {"messages": 372, "crisis": 0.075, "check": 0.083},
+    }
+    text = render(result)
+    assert "Everyday traffic, clean (243" in text and "crisis card 0.075" in text
