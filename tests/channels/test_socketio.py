@@ -409,7 +409,10 @@ async def test_any_payload_gets_exactly_one_answer(harbor: Harbor, payload: Any)
     if len(harbor.agent.messages) > before:
         assert text == f"echo: {harbor.agent.messages[-1].text}"
     else:
-        assert text in (limits.UNREADABLE_REPLY, limits.EMPTY_REPLY, limits.TOO_LONG_REPLY)
+        # A hundred payloads in a burst also meet the per-session rate limit (tested on its
+        # own above): that is still exactly one answer.
+        assert text in (limits.UNREADABLE_REPLY, limits.EMPTY_REPLY, limits.TOO_LONG_REPLY,
+                        limits.RATE_LIMITED_REPLY)
     assert client.sio.connected
 
 
