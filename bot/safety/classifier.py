@@ -112,6 +112,10 @@ class CrisisClassifier:
         self._params = params
         self._config = {**DEFAULT_CONFIG, **config}
         self._words, self._chars = _vectorizers(self._config)
+        # Features (1 x 500k, sparse) times a contiguous (500k x 5) matrix: with a transposed
+        # view scipy would copy all 10 MB of weights on every message.
+        coef = params.get("coef")
+        self._coef_t = np.ascontiguousarray(coef.T) if coef is not None else None
 
     # --- scoring ---------------------------------------------------------------------------
 
@@ -149,13 +153,16 @@ class CrisisClassifier:
         from sklearn.preprocessing import normalize
 
         matrix = hstack([self._words.transform(texts), self._chars.transform(texts)]).tocsr()
-        matrix.data = np.log1p(matrix.data)
-        matrix = matrix.multiply(self._params["idf"]).tocsr()
+        # Each stored value times its column's IDF: O(stored values), where a broadcast
+        # multiply would make a dense row of 500k columns per message.
+        idf = self._params["idf"]
+        weights = idf[matrix.indices] if idf.shape[0] == matrix.shape[1] else idf[0]
+        matrix.data = (np.log1p(matrix.data) * weights).astype(np.float32)
         return normalize(matrix)
 
     def _predict(self, texts: Sequence[str]) -> Tuple[np.ndarray, np.ndarray]:
         features = self._features(texts)
-        logits = np.asarray(features @ self._params["coef"].T) + self._params["intercept"]
+        logits = np.asarray(features @ self._coef_t) + self._params["intercept"]
         # One-vs-rest models: each label's own sigmoid, normalised to sum to one.
         probabilities = _sigmoid(logits)
         probabilities /= np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
@@ -208,6 +215,7 @@ class CrisisClassifier:
         )
         for row, label_index in enumerate(main.classes_):
             coef[label_index], intercept[label_index] = rows[row], offsets[row]
+        model._coef_t = np.ascontiguousarray(coef.T)
         model._params.update(
             coef=coef,
             intercept=intercept,
