@@ -103,26 +103,27 @@ def detector(model_path: Optional[Path] = None) -> Any:
     return CrisisDetector(_pipeline_config(), classifier=classifier)
 
 
-def _screen(component: Any, text: str) -> Tuple[Optional[str], float, float]:
-    """Runs the component on one message: (category, wall ms, CPU ms of this thread)."""
+def _crisis_of(component: Any, text: str) -> Dict[str, Any]:
+    """Runs the component on one message alone and returns its ``crisis`` parse entry."""
     from rasa.shared.nlu.training_data.message import Message
 
     message = Message(data={"text": text})
-    started, cpu_started = time.perf_counter(), time.thread_time()
     component.process([message])
+    return message.get("crisis") or {}
+
+
+def _screen(component: Any, text: str) -> Tuple[Optional[str], float, float]:
+    """Runs the component on one message: (category, wall ms, CPU ms of this thread)."""
+    started, cpu_started = time.perf_counter(), time.thread_time()
+    crisis = _crisis_of(component, text)
     cpu_ms = (time.thread_time() - cpu_started) * 1000.0
     wall_ms = (time.perf_counter() - started) * 1000.0
-    crisis = message.get("crisis") or {}
     return crisis.get("category"), wall_ms, cpu_ms
 
 
 def tier_of(screen: Any, text: str) -> str:
     """``crisis``, ``check`` or ``none``: what the component makes of one message alone."""
-    from rasa.shared.nlu.training_data.message import Message
-
-    message = Message(data={"text": text})
-    screen.process([message])
-    return (message.get("crisis") or {}).get("tier") or "none"
+    return _crisis_of(screen, text).get("tier") or "none"
 
 
 def score_blind(screen: Any, path: Path) -> Dict[str, Any]:
