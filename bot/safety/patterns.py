@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, List, Optional, Pattern, Sequence, Tuple
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Optional, Pattern, Sequence, Tuple, Union
 
 from bot.safety.assessment import DANGER, SELF_HARM, SUICIDE
 
@@ -1250,3 +1251,129 @@ def trigger_lemmas() -> FrozenSet[str]:
 def compiled(regex: Optional[str]) -> Optional[Pattern[str]]:
     """Compiles (once) one of the rules' context expressions."""
     return None if regex is None else re.compile(regex)
+
+
+# --- the rule files --------------------------------------------------------------------------
+
+RULES_DIR = Path(__file__).resolve().parent / "data" / "rules"
+# One file per category, matched in this order (the order of RULES).
+RULE_FILES = (SUICIDE, SELF_HARM, DANGER)
+_FRAGMENT = re.compile(r"\$\{(\w+)\}")
+_CONTEXT_FIELDS = ("tail_unless", "tail_only", "head_unless", "sentence_unless", "sentence_requires")
+_FLAG_FIELDS = ("partner_only", "self_reference", "negatable", "past_sensitive")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the rules share (``vocabulary.yml``), with every ``${NAME}`` filled in.
+
+    Attributes:
+        fragments: Named alternatives and context expressions (``PAST``, ``PARTNER_ONLY``...).
+        macros: The alternatives of each ``@name`` pattern item.
+        fuzzy_targets: Trigger words worth an edit-distance repair.
+        protected_words: Words never "repaired".
+        backstop_words: Death or self-harm words the backstop looks at, with their category.
+        backstop_intent: Words of intent the backstop needs in the sentence.
+        first_person: Words by which the writer speaks of themself.
+        other_person: Words naming someone else.
+        wildcard_stop: Words a wildcard (``_``) never stands for.
+        common_words: Words too frequent to anchor a pattern on.
+    """
+
+    fragments: Dict[str, str]
+    macros: Dict[str, Tuple[str, ...]]
+    fuzzy_targets: FrozenSet[str]
+    protected_words: FrozenSet[str]
+    backstop_words: Dict[str, str]
+    backstop_intent: FrozenSet[str]
+    first_person: FrozenSet[str]
+    other_person: FrozenSet[str]
+    wildcard_stop: Tuple[str, ...]
+    common_words: FrozenSet[str]
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    with path.open(encoding="utf8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _joined(value: Union[str, List[str]]) -> str:
+    """A string written in pieces (a YAML list) is the pieces joined without spaces."""
+    return "".join(value) if isinstance(value, list) else value
+
+
+def _fill(text: str, fragments: Dict[str, str]) -> str:
+    def fragment(match: "re.Match[str]") -> str:
+        name = match.group(1)
+        if name not in fragments:
+            raise ValueError(f"unknown fragment ${{{name}}} in {text!r}")
+        return fragments[name]
+
+    return _FRAGMENT.sub(fragment, text)
+
+
+def load_vocabulary(directory: Path = RULES_DIR) -> Vocabulary:
+    """Reads ``vocabulary.yml`` from ``directory``."""
+    data = _read_yaml(directory / "vocabulary.yml")
+    fragments: Dict[str, str] = {}
+    for name, value in data["fragments"].items():
+        fragments[name] = _fill(_joined(value), fragments)
+    backstop = data["backstop"]
+    return Vocabulary(
+        fragments=fragments,
+        macros={
+            name: tuple(_fill(_joined(alt), fragments) for alt in alternatives)
+            for name, alternatives in data["macros"].items()
+        },
+        fuzzy_targets=frozenset(data["fuzzy_targets"].split()),
+        protected_words=frozenset(data["protected_words"].split()),
+        backstop_words={
+            word: category
+            for category, words in backstop["words"].items()
+            for word in words.split()
+        },
+        backstop_intent=frozenset(backstop["intent"].split()),
+        first_person=frozenset(backstop["first_person"].split()),
+        other_person=frozenset(backstop["other_person"].split()),
+        wildcard_stop=tuple(data["wildcard_stop"].split()),
+        common_words=frozenset(data["common_words"].split()),
+    )
+
+
+def _compile_rule(entry: Dict[str, Any], category: str, fragments: Dict[str, str]) -> Rule:
+    unknown = set(entry) - {"id", "patterns", *_CONTEXT_FIELDS, *_FLAG_FIELDS}
+    if unknown:
+        raise ValueError(f"rule {entry.get('id')}: unknown fields {sorted(unknown)}")
+    rule_id = entry["id"]
+    if rule_id.split(".", 1)[0] != category:
+        raise ValueError(f"rule {rule_id} is in the {category} file")
+    context: Dict[str, Any] = {
+        name: _fill(_joined(entry[name]), fragments) for name in _CONTEXT_FIELDS if name in entry
+    }
+    context.update({name: bool(entry[name]) for name in _FLAG_FIELDS if name in entry})
+    patterns = tuple(_fill(pattern, fragments) for pattern in entry["patterns"])
+    return Rule(rule_id, category, patterns, **context)
+
+
+def load_rules(directory: Path = RULES_DIR, vocabulary: Optional[Vocabulary] = None) -> Tuple[Rule, ...]:
+    """Reads and compiles the rules of every category file in ``directory``."""
+    vocabulary = vocabulary or load_vocabulary(directory)
+    return tuple(
+        _compile_rule(entry, category, vocabulary.fragments)
+        for category in RULE_FILES
+        for entry in _read_yaml(directory / f"{category}.yml")
+    )
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The shipped vocabulary (read once)."""
+    return load_vocabulary()
+
+
+@lru_cache(maxsize=1)
+def rules() -> Tuple[Rule, ...]:
+    """The shipped rules, in matching order (read and compiled once)."""
+    return load_rules(vocabulary=vocabulary())
