@@ -1259,7 +1259,9 @@ RULES_DIR = Path(__file__).resolve().parent / "data" / "rules"
 # One file per category, matched in this order (the order of RULES).
 RULE_FILES = (SUICIDE, SELF_HARM, DANGER)
 _FRAGMENT = re.compile(r"\$\{(\w+)\}")
-_CONTEXT_FIELDS = ("tail_unless", "tail_only", "head_unless", "sentence_unless", "sentence_requires")
+_CONTEXT_FIELDS = (
+    "tail_unless", "tail_only", "head_unless", "sentence_unless", "sentence_requires"
+)
 _FLAG_FIELDS = ("partner_only", "self_reference", "negatable", "past_sensitive")
 
 
@@ -1357,7 +1359,9 @@ def _compile_rule(entry: Dict[str, Any], category: str, fragments: Dict[str, str
     return Rule(rule_id, category, patterns, **context)
 
 
-def load_rules(directory: Path = RULES_DIR, vocabulary: Optional[Vocabulary] = None) -> Tuple[Rule, ...]:
+def load_rules(
+    directory: Path = RULES_DIR, vocabulary: Optional[Vocabulary] = None
+) -> Tuple[Rule, ...]:
     """Reads and compiles the rules of every category file in ``directory``."""
     vocabulary = vocabulary or load_vocabulary(directory)
     return tuple(
