@@ -160,8 +160,9 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     """The lexicon built from WordNet and the screen's own patterns (loaded once)."""
-    from bot.safety.patterns import FUZZY_TARGETS, PROTECTED_WORDS, trigger_lemmas, trigger_words
+    from bot.safety.patterns import trigger_lemmas, trigger_words, vocabulary
 
-    known = _wordnet_words() | PROTECTED_WORDS
+    words = vocabulary()
+    known = _wordnet_words() | words.protected_words
     triggers = trigger_words() | inflections(trigger_lemmas())
-    return Lexicon(known, triggers, FUZZY_TARGETS)
+    return Lexicon(known, triggers, words.fuzzy_targets)

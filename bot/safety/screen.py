@@ -16,20 +16,13 @@ from bot.safety.assessment import CATEGORIES, NO_CRISIS, Assessment
 from bot.safety.lexicon import Lexicon, default_lexicon
 from bot.safety.normalise import normalise
 from bot.safety.patterns import (
-    BACKSTOP_INTENT,
-    BACKSTOP_WORDS,
-    EVERYONE,
-    FIRST_PERSON,
-    OTHER_PERSON,
-    PARTNER_ONLY,
-    PAST,
-    PRESENT,
-    RULES,
-    WILDCARD_STOP,
     Rule,
+    Vocabulary,
     anchor_words,
     compiled,
     matcher_patterns,
+    rules,
+    vocabulary,
     words_in,
 )
 
@@ -65,19 +58,28 @@ class CrisisScreen:
 
     Args:
         nlp: A spaCy pipeline that sets lemmas (``en_harbor``).
-        rules: The rules to match (defaults to :data:`bot.safety.patterns.RULES`).
+        rules: The rules to match (defaults to the shipped ones, ``bot/safety/data/rules/``).
         lexicon: Known and trigger words for normalisation.
+        words: The rules' shared vocabulary (defaults to the shipped one).
     """
 
     def __init__(
         self,
         nlp: "object",
-        rules: Sequence[Rule] = RULES,
+        rules: Optional[Sequence[Rule]] = None,
         lexicon: Optional[Lexicon] = None,
+        words: Optional[Vocabulary] = None,
     ) -> None:
         from spacy.matcher import Matcher
 
+        rules = default_rules() if rules is None else rules
         self._nlp = nlp
+        self._words = words if words is not None else vocabulary()
+        context = self._words.fragments
+        self._past = re.compile(context["PAST"])
+        self._present = re.compile(context["PRESENT"])
+        self._partner = re.compile(context["PARTNER_ONLY"])
+        self._everyone = re.compile(context["EVERYONE"])
         self._lexicon = lexicon if lexicon is not None else default_lexicon()
         self._rules: Dict[str, Rule] = {rule.id: rule for rule in rules}
         self._rule_words: Dict[str, FrozenSet[str]] = {}
@@ -110,7 +112,7 @@ class CrisisScreen:
         normalised = normalise(text, self._lexicon)
         if not normalised:
             return NO_CRISIS
-        speaks_of_now = PRESENT_RE.search(normalised) is not None
+        speaks_of_now = self._present.search(normalised) is not None
         found: Dict[str, str] = {}
         for chunk in _chunks(normalised):
             self._screen_chunk(chunk, speaks_of_now, found)
@@ -125,12 +127,13 @@ class CrisisScreen:
         doc = self._nlp(text)  # type: ignore[operator]
         active: Set[str] = set()
         backstop_candidates: List[int] = []
+        backstop_words = self._words.backstop_words
         for token in doc:  # type: ignore[attr-defined]
             for word in (token.lower_, token.lemma_):
                 rule_ids = self._anchors.get(word)
                 if rule_ids:
                     active.update(rule_ids)
-            if token.lower_ in BACKSTOP_WORDS or token.lemma_ in BACKSTOP_WORDS:
+            if token.lower_ in backstop_words or token.lemma_ in backstop_words:
                 backstop_candidates.append(token.i)
         if not active and not backstop_candidates:
             return
@@ -164,27 +167,29 @@ class CrisisScreen:
         negation right before the word, and no sign the sentence is about the past.
         """
         token = doc[index]  # type: ignore[index]
-        category = BACKSTOP_WORDS.get(token.lower_) or BACKSTOP_WORDS[token.lemma_]
+        vocab = self._words
+        category = vocab.backstop_words.get(token.lower_) or vocab.backstop_words[token.lemma_]
         rule_id = f"{category}.backstop"
         if rule_id in found:
             return
         start, end = sentence
         words = doc[start:end]  # type: ignore[index]
-        if not any(t.lower_ in BACKSTOP_INTENT or t.lemma_ in BACKSTOP_INTENT for t in words):
+        intent = vocab.backstop_intent
+        if not any(t.lower_ in intent or t.lemma_ in intent for t in words):
             return
         speaker = next(
-            (i for i in range(index - 1, start - 1, -1) if doc[i].lower_ in FIRST_PERSON),  # type: ignore[index]
+            (i for i in range(index - 1, start - 1, -1) if doc[i].lower_ in vocab.first_person),  # type: ignore[index]
             None,
         )
         if speaker is None:
             return
-        if any(doc[i].lower_ in OTHER_PERSON for i in range(speaker + 1, index)):  # type: ignore[index]
+        if any(doc[i].lower_ in vocab.other_person for i in range(speaker + 1, index)):  # type: ignore[index]
             return
         if self._negated_before(doc, index, start):
             return
         if DEPENDENCY_RE.match(doc[index + 1 : end].text):  # type: ignore[index]
             return  # "i'll die without him" is attachment pain, as "can't live without him"
-        if not speaks_of_now and PAST_RE.search(words.text):
+        if not speaks_of_now and self._past.search(words.text):
             return
         found[rule_id] = words.text
 
@@ -214,19 +219,26 @@ class CrisisScreen:
                 return False
         own_words = self._rule_words[rule.id]
         if any(
-            token.lower_ in WILDCARD_STOP and token.lower_ not in own_words
+            token.lower_ in self._words.wildcard_stop and token.lower_ not in own_words
             for token in doc[start:end]  # type: ignore[index]
         ):
             return False  # a wildcard ran across "it", "and", ...: not one thought
-        if rule.partner_only and _only_partner(sentence):
+        if rule.partner_only and self._only_partner(sentence):
             return False
         if rule.self_reference and SELF_REFERENCE.search(sentence) is None:
             return False
         if rule.negatable and self._negated(rule, doc, start, end, sent_start):
             return False
-        if rule.past_sensitive and not speaks_of_now and PAST_RE.search(sentence):
+        if rule.past_sensitive and not speaks_of_now and self._past.search(sentence):
             return False
         return True
+
+    def _only_partner(self, sentence: str) -> bool:
+        """Only a partner is named ("he's better off without me"), nobody wider."""
+        return (
+            self._partner.search(sentence) is not None
+            and self._everyone.search(sentence) is None
+        )
 
     def _negated(self, rule: Rule, doc: "object", start: int, end: int, sent_start: int) -> bool:
         own_words = self._rule_words[rule.id]
@@ -254,14 +266,9 @@ class CrisisScreen:
         return False
 
 
-PAST_RE = re.compile(PAST)
-PRESENT_RE = re.compile(PRESENT)
-_PARTNER_RE = re.compile(PARTNER_ONLY)
-_EVERYONE_RE = re.compile(EVERYONE)
-
-
-def _only_partner(sentence: str) -> bool:
-    return _PARTNER_RE.search(sentence) is not None and _EVERYONE_RE.search(sentence) is None
+def default_rules() -> Sequence[Rule]:
+    """The shipped rules (``bot/safety/data/rules/``)."""
+    return rules()
 
 
 def _sentence_bounds(doc: "object") -> List[Tuple[int, int]]:
