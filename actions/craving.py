@@ -20,7 +20,6 @@ from rasa_sdk.types import DomainDict
 from actions import common, interruptions
 from actions.interruptions import CHOICE, FREE_TEXT, RATING, STEP, FlowValidation
 from bot.content.library import Library
-from bot.content.parsing import entity_value, is_payload, rating_from, tool_from
 from bot.content.selection import (
     TOOL_GROUNDING,
     TOOL_REASONS,
@@ -33,6 +32,7 @@ from bot.content.selection import (
     tool_title,
 )
 from bot.content.walkthrough import NEXT_PAYLOAD, button, next_index, step_reply
+from bot.reading.answers import entity_value, is_payload, rating_from, tool_from
 from bot.store import service
 
 SKIPPED = "skipped"

@@ -18,9 +18,9 @@ from actions import common, interruptions
 from actions.interruptions import STEP, FlowValidation
 from actions.night import answer_local_time, ask_local_time
 from bot.content.library import Exercise, UnknownContentId
-from bot.content.parsing import entity_value
 from bot.content.selection import best_offer, pick_exercise
 from bot.content.walkthrough import button, next_index, step_reply
+from bot.reading.answers import entity_value
 from bot.store import service
 
 # The intent that offers "another one" of the same kind.

@@ -16,9 +16,9 @@ from rasa_sdk.types import DomainDict
 
 from actions import common
 from bot.content.library import Exercise, Topic, UnknownContentId
-from bot.content.parsing import entity_value
 from bot.content.selection import pick_exercise
 from bot.content.walkthrough import button
+from bot.reading.answers import entity_value
 
 
 def practice_for(topic: Topic, last_id: Optional[str]) -> Exercise:

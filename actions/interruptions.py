@@ -39,8 +39,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import common
 from bot.content.library import UnknownContentId
-from bot.content.parsing import is_payload
 from bot.content.walkthrough import button
+from bot.reading.answers import is_payload
 
 RESUME_ACTION = "action_resume_flow"
 RESUME_PAYLOAD = "/resume_flow"

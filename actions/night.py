@@ -15,10 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import common, interruptions
-from bot.content import clock
-from bot.content.parsing import is_payload
 from bot.content.selection import pick_exercise
 from bot.content.walkthrough import NEXT_PAYLOAD, button
+from bot.reading import clock
+from bot.reading.answers import is_payload
 from bot.store import service
 
 PRELUDE = "local_time"

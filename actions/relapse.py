@@ -15,8 +15,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import common, interruptions
 from actions.interruptions import FREE_TEXT, TRIGGER, FlowValidation
-from bot.content.parsing import entity_value, is_payload, trigger_from
 from bot.content.walkthrough import button
+from bot.reading.answers import entity_value, is_payload, trigger_from
 from bot.store import service
 
 FORM_SLOTS = ("relapse_trigger", "relapse_plan", "relapse_plan_suggested", "relapse_custom_plan")

@@ -17,8 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import common
-from bot.content.parsing import day_count_from
 from bot.content.walkthrough import button
+from bot.reading.answers import day_count_from
 from bot.store import service
 from bot.store.service import StreakInfo
 

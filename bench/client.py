@@ -109,7 +109,7 @@ def degraded_replies() -> frozenset:
     except ImportError:
         pass
     try:
-        from bot.nlu.outage_guard import OUTAGE_TEXT
+        from bot.runtime.outage_guard import OUTAGE_TEXT
 
         texts.add(OUTAGE_TEXT)
     except ImportError:

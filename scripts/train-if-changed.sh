@@ -9,12 +9,18 @@ mkdir -p models var
 exec 9>var/train.lock
 flock 9
 
+# Build step: the generated crisis answers (domain/crisis_responses.yml) and the chat page's
+# own copy of the crisis lines come from bot/safety/resources.yml; write them first, so the
+# model is trained on the answers the directory describes (a no-op when they are current).
+.venv/bin/python -m scripts.render_domain >/dev/null
+.venv/bin/python -m scripts.render_web_lines >/dev/null
+
 # The safety corpus (data/safety/**/*.tsv) and Harbor's own Rasa components count too: the
 # trained crisis screen is learned inside `rasa train` from those files.
 fingerprint=$(
   { cat config.yml requirements.lock
     find domain data -type f \( -name '*.yml' -o -name '*.tsv' \) | sort | xargs cat
-    find bot/nlu bot/safety -type f \( -name '*.py' -o -name '*.yml' \) | sort | xargs cat; } \
+    find bot/nlu bot/runtime bot/reading bot/safety -type f \( -name '*.py' -o -name '*.yml' \) | sort | xargs cat; } \
     | sha256sum | cut -c1-16
 )
 newest=$(ls -t models/*.tar.gz 2>/dev/null | head -1 || true)

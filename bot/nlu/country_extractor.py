@@ -12,8 +12,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.country_names import find_country
 from bot.nlu.stateless import StatelessComponent
+from bot.reading.country_names import find_country
 
 
 @DefaultV1Recipe.register(

@@ -8,8 +8,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.ratings import find_rating
 from bot.nlu.stateless import StatelessComponent
+from bot.reading.ratings import find_rating
 
 
 @DefaultV1Recipe.register(

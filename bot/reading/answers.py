@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 from bot.content.library import Library
 from bot.content.selection import TOOL_GROUNDING, TOOL_REASONS, TOOL_SURF, TOOL_VAULT, TOOLS
-from bot.nlu.ratings import find_rating, vague_rating
+from bot.reading.ratings import find_rating, vague_rating
 
 # Free-text words that pick a craving tool, checked in this order.
 _TOOL_WORDS = (

@@ -241,7 +241,7 @@ def parse_directory(raw: Any) -> Directory:
     if unknown:
         raise ResourceError(
             f"countries {unknown} have no CountryExtractor code; add them to COUNTRY_CODES "
-            "and bot/nlu/country_names.py together"
+            "and bot/reading/country_names.py together"
         )
     last_reviewed = _require(raw, "last_reviewed", "directory")
     if not isinstance(last_reviewed, dt.date):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.content.library import load_library
-from bot.content.parsing import (
+from bot.reading.answers import (
     day_count_from,
     entity_value,
     is_payload,

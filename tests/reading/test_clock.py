@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.content.clock import (
+from bot.reading.clock import (
     local_now,
     parse_clock,
     part_of_day,

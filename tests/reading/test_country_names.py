@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.nlu.country_names import find_country
+from bot.reading.country_names import find_country
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.nlu.ratings import find_rating, vague_rating
+from bot.reading.ratings import find_rating, vague_rating
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from bot.nlu import action_validation
+from bot.runtime import action_validation
 
 GOOD = {
     "events": [{"event": "slot", "name": "country", "value": "GB"}],

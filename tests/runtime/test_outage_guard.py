@@ -8,7 +8,7 @@ from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.nlu.outage_guard import OUTAGE_TEXT, install
+from bot.runtime.outage_guard import OUTAGE_TEXT, install
 from tests.servers import free_port
 
 

@@ -12,7 +12,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.content.library import load_library
-from bot.nlu import variety
+from bot.runtime import variety
 
 ROOT = Path(__file__).resolve().parents[2]
 # The prompts of issue 12: "not understood", "anything else", the rating question, "what led

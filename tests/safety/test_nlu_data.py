@@ -5,7 +5,7 @@ from typing import Dict, List
 
 import yaml
 
-from bot.nlu.country_names import find_country
+from bot.reading.country_names import find_country
 from bot.safety import assess
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,9 +15,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import render_domain
-from bot.safety.render_domain import COUNTRY_VALUES, KIND_VALUES, VALIDATION
 from bot.safety.resources import COUNTRY_CODES, load_directory
+from scripts import render_domain
+from scripts.render_domain import COUNTRY_VALUES, KIND_VALUES, VALIDATION
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALIZED = ("utter_crisis", "utter_resources")
@@ -50,7 +50,7 @@ def _say(domain: Domain, response: str, country: Optional[str], kind: Optional[s
 def test_the_committed_file_is_current() -> None:
     committed = render_domain.OUTPUT_PATH.read_text(encoding="utf8")
     assert committed == render_domain.render(), (
-        "domain/crisis_responses.yml is stale: run python -m bot.safety.render_domain"
+        "domain/crisis_responses.yml is stale: run python -m scripts.render_domain"
     )
     assert render_domain.main(["--check"]) == 0
 

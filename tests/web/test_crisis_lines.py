@@ -38,7 +38,7 @@ def data() -> Dict[str, Any]:
 
 def run_script(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
+        [sys.executable, "-m", "scripts.render_web_lines", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
