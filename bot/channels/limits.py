@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from bot.safety.fallback import FALLBACK_CRISIS_REPLY, screen_long_text
+from bot.safety import screen_long_text
+from bot.safety.fallback import FALLBACK_CRISIS_REPLY
 
 DEFAULT_MAX_MESSAGE_CHARS = 4000
 MAX_SENDER_ID_CHARS = 128

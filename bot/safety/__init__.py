@@ -38,7 +38,7 @@ MIN_MODEL_WORDS = 2
 __all__ = [
     "CATEGORIES", "DANGER", "KIND_DANGER", "KIND_DISTRESS", "KIND_URGENT_DANGER",
     "KIND_URGENT_DISTRESS", "NO_CRISIS", "SELF_HARM", "SUICIDE", "TIER_CHECK", "TIER_CRISIS",
-    "Assessment", "assess", "kind_of", "warm_up",
+    "Assessment", "assess", "kind_of", "screen_long_text", "warm_up",
 ]
 
 
@@ -87,6 +87,21 @@ def assess(
     imminent = result.imminent or together.imminent
     evidence = (*together.evidence, f"context: {len(context)} earlier message(s)")
     return Assessment(together.category, evidence, together.tier, imminent, together.risk)
+
+
+def screen_long_text(text: str, window: int) -> Assessment:
+    """Screens a message too long for the full pipeline, within a bounded cost.
+
+    The spaCy screen reads the first and last ``window`` characters (where people usually
+    say what matters); the keyword screen reads all of it.
+    """
+    from bot.safety.fallback import fallback_assess
+
+    for part in (text[:window], text[-window:]):
+        found = assess(part)
+        if found.category:
+            return found
+    return fallback_assess(text)
 
 
 def _rules(text: str) -> Assessment:

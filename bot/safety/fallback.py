@@ -51,18 +51,3 @@ FALLBACK_CRISIS_REPLY = (
     "I'm a bot, not an emergency service, but I'm here — tell me in a few short sentences "
     "what is happening, or type SOS."
 )
-
-
-def screen_long_text(text: str, window: int) -> Assessment:
-    """Screens a message too long for the full pipeline, within a bounded cost.
-
-    The spaCy screen reads the first and last ``window`` characters (where people usually
-    say what matters); the keyword screen reads all of it.
-    """
-    from bot.safety import assess
-
-    for part in (text[:window], text[-window:]):
-        found = assess(part)
-        if found.category:
-            return found
-    return fallback_assess(text)

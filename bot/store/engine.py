@@ -168,10 +168,10 @@ def ensure_schema(url: Optional[str] = None) -> None:
     with _lock:
         if url in _migrated:
             return
-        from bot.store import migrate  # imported late: Alembic is only needed here
+        from bot.store import schema  # imported late: Alembic is only needed here
 
         try:
-            migrate.upgrade(url=url)
+            schema.upgrade(get_engine(url))
         except SQLAlchemyError:
             raise
         except Exception as error:  # Alembic's CommandError and friends

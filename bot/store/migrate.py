@@ -12,61 +12,25 @@ is given. Rasa's ``events`` table is created by Rasa's tracker store, not here.
 
 import argparse
 import sys
-from pathlib import Path
-from typing import Any, List, Optional
+from typing import List, Optional
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-
-from bot.store import config
+from bot.store import config, privacy, schema
 from bot.store.engine import get_engine
-from bot.store.models import Base
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-
-def include_object(obj: Any, name: str, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Keeps Alembic to Harbor's own tables: Rasa's ``events`` is never touched."""
-    if type_ == "table":
-        return name in Base.metadata.tables
-    table = getattr(obj, "table", None)
-    return table is None or getattr(table, "name", None) in Base.metadata.tables
-
-
-def alembic_config(url: Optional[str] = None) -> Config:
-    """Returns an Alembic config for Harbor's migrations and the given database."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    # ConfigParser treats "%" specially; URL-encoded passwords contain it.
-    cfg.set_main_option("sqlalchemy.url", (url or config.database_url()).replace("%", "%%"))
-    return cfg
-
-
-def _run(action: str, revision: str, url: Optional[str]) -> None:
-    url = url or config.database_url()
-    cfg = alembic_config(url)
-    # Run on Harbor's own engine: the same pragmas, and the same in-memory database
-    # for "sqlite://" URLs in tests.
-    with get_engine(url).begin() as connection:
-        cfg.attributes["connection"] = connection
-        getattr(command, action)(cfg, revision)
 
 
 def upgrade(revision: str = "head", url: Optional[str] = None) -> None:
-    """Upgrades the schema to ``revision`` (default: the newest)."""
-    _run("upgrade", revision, url)
+    """Upgrades the schema of ``url`` (default: ``DATABASE_URL``) to ``revision``."""
+    schema.upgrade(get_engine(url or config.database_url()), revision)
 
 
 def downgrade(revision: str = "-1", url: Optional[str] = None) -> None:
     """Downgrades the schema to ``revision`` (``base`` removes Harbor's tables)."""
-    _run("downgrade", revision, url)
+    schema.downgrade(get_engine(url or config.database_url()), revision)
 
 
 def current(url: Optional[str] = None) -> Optional[str]:
     """Returns the database's current revision, or None for an empty database."""
-    with get_engine(url or config.database_url()).connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    return schema.current(get_engine(url or config.database_url()))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -94,13 +58,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     elif args.command == "current":
         print(current(args.url) or "base (empty)")
     elif args.command == "rotate-keys":
-        from bot.store import privacy
-
         counts = privacy.rotate_keys(url=args.url or config.database_url())
         print(f"re-encrypted with the newest key: {counts}")
     else:
-        from bot.store import privacy
-
         days = config.retention_days()
         if days is None:
             print("HARBOR_RETENTION_DAYS is off: nothing to purge")

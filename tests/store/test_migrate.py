@@ -7,16 +7,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from bot.store import migrate
 from bot.store.engine import get_engine
-from bot.store.migrate import include_object
 from bot.store.models import RASA_METADATA, Base
+from bot.store.schema import include_object
 
 ROOT = Path(__file__).resolve().parents[2]
 HARBOR_TABLES = set(Base.metadata.tables)
@@ -92,23 +93,41 @@ def test_command_line(tmp_path: Path) -> None:
 
 
 def test_purge_from_the_command_line_applies_retention(empty_db: str) -> None:
-    """``migrate purge`` (for cron) with HARBOR_RETENTION_DAYS=30, on SQLite and PostgreSQL."""
+    """``migrate purge`` (for cron) with HARBOR_RETENTION_DAYS=30, on SQLite and PostgreSQL.
+
+    What is older than 30 days goes (a message, a reason, a person not seen since); what is
+    newer stays, also for the same person.
+    """
     import json
     from datetime import datetime, timedelta, timezone
 
-    from sqlalchemy import insert
+    from sqlalchemy import insert, update
 
     from bot.security import crypto
     from bot.store import service
     from bot.store.engine import session_scope
-    from bot.store.models import rasa_events
+    from bot.store.models import Reason, User, rasa_events
+    from bot.store.repositories import UserRepository
 
     migrate.upgrade()
     RASA_METADATA.create_all(get_engine())
-    service.add_reason("web-cli", "a reason written today")
     now = datetime.now(timezone.utc)
+    service.add_reason("web-cli", "a reason written today")
+    service.add_reason("web-cli", "a reason from last winter")
+    service.add_reason("web-away", "written by someone who left")
     with session_scope() as session:
-        for age, words in ((40, "said forty days ago"), (1, "said yesterday")):
+        session.execute(
+            update(Reason)
+            .where(Reason.id == service_reason_id(session, "a reason from last winter"))
+            .values(created_at=now - timedelta(days=45))
+        )
+        session.execute(
+            update(User)
+            .where(User.id == UserRepository(session).find("web-away").id)
+            .values(last_seen_at=now - timedelta(days=31))
+        )
+        said = ((40, "said forty days ago"), (29, "said 29 days ago"), (1, "said yesterday"))
+        for age, words in said:
             ts = (now - timedelta(days=age)).timestamp()
             data = crypto.encrypt(json.dumps({"event": "user", "timestamp": ts, "text": words}))
             session.execute(
@@ -128,4 +147,16 @@ def test_purge_from_the_command_line_applies_retention(empty_db: str) -> None:
     assert "older than 30 days" in result.stdout
     assert service.list_reasons("web-cli") == ["a reason written today"]
     said = [e["text"] for e in service.export_user("web-cli")["conversation"]]
-    assert said == ["said yesterday"]
+    assert said == ["said 29 days ago", "said yesterday"]
+    assert service.list_reasons("web-away") == []
+    with session_scope() as session:
+        people = UserRepository(session)
+        assert people.find("web-away") is None
+        assert people.find("web-cli") is not None
+
+
+def service_reason_id(session: Any, text: str) -> int:
+    """The id of the reason with ``text`` (stored encrypted, so found by reading them all)."""
+    from bot.store.models import Reason
+
+    return next(r.id for r in session.execute(select(Reason)).scalars() if r.text == text)

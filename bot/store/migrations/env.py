@@ -1,6 +1,6 @@
 """Alembic environment for Harbor's store (online mode only).
 
-The connection normally comes from :mod:`bot.store.migrate` (Harbor's own engine); when
+The connection normally comes from :mod:`bot.store.schema` (Harbor's own engine); when
 Alembic's CLI is used directly it falls back to ``DATABASE_URL``.
 """
 
@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from bot.store import config as store_config
 from bot.store.engine import get_engine
-from bot.store.migrate import include_object
 from bot.store.models import Base
+from bot.store.schema import include_object
 
 # Any fixed number: serialises concurrent upgrades on PostgreSQL (Rasa server and
 # action server starting together).
