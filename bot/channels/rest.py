@@ -37,7 +37,7 @@ from sanic.response import HTTPResponse, ResponseStream
 
 from bot.channels import limits
 from bot.security import ratelimit
-from bot.server.guard import token_matches
+from bot.security.keys import token_matches
 
 logger = logging.getLogger(__name__)
 

@@ -18,11 +18,12 @@ command line (``/proc/<pid>/cmdline`` is readable by every local user).
 from __future__ import annotations
 
 import base64
+import hmac
 import os
 import secrets
 import stat
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 DEFAULT_VAR_DIR = "var"
 
@@ -119,3 +120,9 @@ def log_salt() -> str:
     """The salt of log pseudonyms (``HARBOR_LOG_SALT`` or ``var/log-salt``)."""
     return _secret("HARBOR_LOG_SALT", "log-salt", _urlsafe(24))
 
+
+def token_matches(given: Optional[str], expected: str) -> bool:
+    """Constant-time comparison; an empty expected token matches nothing."""
+    if not expected or not isinstance(given, str) or not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))

@@ -22,7 +22,7 @@ import sys
 from typing import Any, List, Optional
 
 from bot.security import keys
-from bot.server.guard import token_matches
+from bot.security.keys import token_matches
 
 SECRET_HEADER = "X-Harbor-Action-Secret"
 OPEN_PATHS = ("/health",)

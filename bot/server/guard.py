@@ -10,7 +10,6 @@ rules are tested without a server.
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 import json
 import os
@@ -18,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Set
 from urllib.parse import urlsplit
+
+from bot.security.keys import token_matches
 
 # People's channels: open (each channel checks its own input and callers).
 CHANNEL_PREFIXES = ("/webhooks/", "/socket.io/")
@@ -91,13 +92,6 @@ def _is_simple_write(method: str, content_type: Optional[str]) -> bool:
         return False
     media = (content_type or "").split(";")[0].strip().lower()
     return media in SIMPLE_CONTENT_TYPES
-
-
-def token_matches(given: Optional[str], expected: str) -> bool:
-    """Constant-time comparison; an empty expected token matches nothing."""
-    if not expected or not isinstance(given, str) or not given:
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 def host_name(host: Optional[str]) -> Optional[str]:
