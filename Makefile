@@ -52,7 +52,7 @@ serve-rasa: install ## Rasa server on 127.0.0.1:$RASA_PORT (API, REST, socket.io
 	@scripts/serve-rasa.sh
 
 serve-web: install ## Chat page on http://127.0.0.1:$WEB_PORT/
-	@source scripts/env.sh && $(PY) -m bot.web --host 127.0.0.1 --port $(WEB_PORT)
+	@scripts/serve-web.sh
 
 run: train ## Install, train if needed, start everything and print the chat URL (Ctrl-C stops all)
 	@scripts/run.sh

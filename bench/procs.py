@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bot.server import launch
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
@@ -66,13 +68,14 @@ def api_params() -> Dict[str, str]:
 def quiet_env(**overrides: str) -> Dict[str, str]:
     """The environment for a served process: ours, quietened, plus ``overrides``."""
     shared_secrets()
-    env = dict(os.environ)
-    # Every variable credentials.yml / endpoints.yml name must exist (scripts/env.sh sets
-    # them for make run); Telegram stays off and nothing leaves the machine.
-    env.update(
+    # The process settings make serves with (launch.PROCESS_DEFAULTS: one TensorFlow thread,
+    # backlog 1024), the same for the starter bot for a fair ratio. Every variable
+    # credentials.yml / endpoints.yml name must exist (scripts/env.sh sets them for make run);
+    # Telegram stays off and nothing leaves the machine.
+    env = launch.environment(
+        os.environ,
         TF_CPP_MIN_LOG_LEVEL="3",
         RASA_TELEMETRY_ENABLED="false",
-        SQLALCHEMY_SILENCE_UBER_WARNING="1",
         TELEGRAM_TOKEN="",
         TELEGRAM_BOT_NAME="",
         TELEGRAM_WEBHOOK_URL="",
@@ -81,10 +84,6 @@ def quiet_env(**overrides: str) -> Dict[str, str]:
     )
     env.setdefault("HARBOR_WEB_ORIGIN", "http://127.0.0.1:8080")
     env.setdefault("HARBOR_REST_TOKEN", "")  # REST open: every server here is on loopback
-    # As scripts/env.sh serves them (and the same for the starter bot, for a fair ratio).
-    env.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
-    env.setdefault("TF_INTRA_OP_PARALLELISM_THREADS", "1")
-    env.setdefault("SANIC_BACKLOG", "1024")
     env.setdefault("ACTION_ENDPOINT_URL", "http://127.0.0.1:9/webhook")
     for name in ("SANIC_WORKERS", "LOCK_STORE_URL", "ACTION_SERVER_SANIC_WORKERS"):
         env.pop(name, None)
@@ -281,15 +280,12 @@ def rasa_run_args(
     credentials: str = "credentials.yml",
     endpoints: str = "endpoints.yml",
 ) -> List[str]:
-    """Harbor's guarded Rasa server on 127.0.0.1:``port`` (as ``make run``, tests, bench serve).
+    """Harbor's guarded Rasa server on 127.0.0.1:``port``, as ``bot.server.launch`` starts it.
 
     The API token travels in the environment (``HARBOR_API_TOKEN``), never on this command line.
     """
-    return [
-        str(VENV_BIN / "python"), "-m", "bot.server.rasa_server", "--interface", "127.0.0.1",
-        "--port", str(port), "--model", str(model),
-        "--credentials", credentials, "--endpoints", endpoints,
-    ]  # fmt: skip
+    extra = ["--model", str(model), "--credentials", credentials, "--endpoints", endpoints]
+    return launch.command("rasa", port, extra=extra, python=str(VENV_BIN / "python"))
 
 
 def stock_rasa_run_args(
@@ -324,4 +320,4 @@ def action_server_args(port: int, stock: bool = False) -> List[str]:
     """The command line of an action server on 127.0.0.1:``port``."""
     if stock:
         return [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(port)]
-    return [str(VENV_BIN / "python"), "-m", "bot.server.action_server", "--port", str(port)]
+    return launch.command("actions", port, python=str(VENV_BIN / "python"))

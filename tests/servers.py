@@ -1,4 +1,8 @@
-"""Starts real Harbor processes (Rasa server, action server) on free loopback ports for tests."""
+"""Starts real Harbor processes (Rasa server, action server) on free loopback ports for tests.
+
+The command lines and process settings come from ``bot.server.launch`` (through
+``bench.procs``), the one description ``make`` serves with too.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Any, Dict, List, Optional
 import requests
 
 from bench.procs import action_server_args, api_params, free_port, quiet_env, rasa_run_args
+from bot.server.launch import SERVERS
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -91,7 +96,7 @@ def action_server(name: str = "actions", **env: str) -> Process:
         args=action_server_args(port),
         env=base_env(**env),
         url=f"http://127.0.0.1:{port}",
-        health_path="/health",
+        health_path=SERVERS["actions"].health_path,
     )
 
 
@@ -106,7 +111,7 @@ def rasa_server(
         args=args,
         env=base_env(ACTION_ENDPOINT_URL=action_url, DATABASE_URL=database_url, **env),
         url=f"http://127.0.0.1:{port}",
-        health_path="/status",
+        health_path=SERVERS["rasa"].health_path,
     )
 
 

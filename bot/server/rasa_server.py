@@ -93,6 +93,16 @@ def main(argv: Optional[List[str]] = None) -> int:
                     file=sys.stderr,
                 )
                 return 1
+    workers = os.environ.get("SANIC_WORKERS", "").strip()
+    if workers.isdigit() and int(workers) > 1 and not os.environ.get("LOCK_STORE_URL"):
+        # Each worker would lock conversations only in its own memory: one person's messages
+        # could then be handled twice at once and events lost.
+        print(
+            f"Refusing SANIC_WORKERS={workers} without LOCK_STORE_URL (a Redis lock store; "
+            "see docs/deploy.md).",
+            file=sys.stderr,
+        )
+        return 1
     model = Path(args.model) if args.model else newest_model()
     if model is None:
         print("No trained model in models/. Run: make train", file=sys.stderr)
