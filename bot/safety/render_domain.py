@@ -7,8 +7,8 @@ variations* by slot values; this module renders one variation per (``country``,
 (Rasa picks at random among all variations whose conditions match).
 
 Run ``python -m bot.safety.render_domain`` after changing ``resources.yml`` or the words
-in ``bot/content/data/crisis.yml``; ``--check`` exits non-zero when the committed file is stale (CI uses it through
-``tests/safety/test_render_domain.py``).
+in ``bot/content/data/crisis.yml``; ``--check`` exits non-zero when the committed file is
+stale (CI uses it through ``tests/safety/test_render_domain.py``).
 """
 
 from __future__ import annotations

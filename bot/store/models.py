@@ -1,7 +1,7 @@
 """Harbor's tables, as SQLAlchemy declarative models.
 
 Every table and column carries ``info``: either ``describe`` (a plain-words phrase used by
-:func:`bot.store.privacy.describe_storage`, so the answer to "what do you store?" is
+:func:`bot.store.privacy.storage_sections`, so the answer to "what do you store?" is
 generated from what the schema really holds) or ``internal`` (keys and bookkeeping that
 say nothing about the person). A test fails when a column has neither.
 

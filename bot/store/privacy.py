@@ -1,10 +1,10 @@
 """Privacy: what Harbor keeps (in words), export, deletion that really deletes, retention.
 
-:func:`describe_storage` is generated from the models' ``info`` (see
-:mod:`bot.store.models`), so adding a column without describing it fails a test rather
-than making the answer quietly wrong. :func:`erase` is the one deletion path: the
-"delete my data" action and :class:`bot.store.tracker_store.HarborTrackerStore` both
-use it.
+:func:`storage_sections` is generated from the models' ``info`` (see
+:mod:`bot.store.models`); ``actions/privacy.py`` puts it into words. So adding a column
+without describing it fails a test rather than making the answer quietly wrong.
+:func:`erase` is the one deletion path: the "delete my data" action and
+:class:`bot.store.tracker_store.HarborTrackerStore` both use it.
 """
 
 import logging
@@ -45,36 +45,15 @@ def storage_sections() -> List[str]:
     return lines
 
 
-def describe_storage(retention_days: Optional[int] = None) -> str:
-    """Returns a plain answer to "what do you store, and who can read it?".
+def retention_setting() -> Optional[int]:
+    """The retention to tell the person about: ``HARBOR_RETENTION_DAYS``, or None when off.
 
-    Args:
-        retention_days: The retention to mention; defaults to ``HARBOR_RETENTION_DAYS``.
+    A mistyped setting reads as None here, so it never costs the person their answer.
     """
-    if retention_days is None:
-        try:
-            retention_days = config.retention_days()
-        except ValueError:  # a mistyped setting must not cost the person their answer
-            retention_days = None
-    keep = (
-        f"Anything older than {retention_days} days is deleted automatically."
-        if retention_days
-        else "It stays until you ask me to delete it."
-    )
-    return "\n\n".join(
-        [
-            "Here's everything I keep, and nothing more:",
-            "\n".join(storage_sections()),
-            "Who can read it: the people who run this Harbor server. Your words are stored "
-            "encrypted, but the server holds the key, so they could read them. No one else "
-            "gets it from me: "
-            "nothing is sold, shared with advertisers or sent to other companies, and my logs "
-            "don't contain your messages. If you use Telegram, Telegram carries our messages "
-            "too, under its own rules.",
-            f'{keep} Say "export my data" for a copy, or "delete my data" to erase all of '
-            "it, our conversation included.",
-        ]
-    )
+    try:
+        return config.retention_days()
+    except ValueError:
+        return None
 
 
 # --- export ----------------------------------------------------------------------------

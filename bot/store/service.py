@@ -361,9 +361,14 @@ def delete_user(sender_id: str) -> bool:
     return privacy.erase(sender_id)
 
 
-def describe_storage() -> str:
-    """Returns an honest, plain answer to "what do you store and who can read it?"."""
-    return privacy.describe_storage()
+def storage_sections() -> List[str]:
+    """One line per kind of data kept, read from the models (the storage answer's body)."""
+    return privacy.storage_sections()
+
+
+def retention_setting() -> Optional[int]:
+    """The retention in days to tell the person about, or None when it is off."""
+    return privacy.retention_setting()
 
 
 def purge_older_than(days: int) -> Dict[str, int]:

@@ -18,7 +18,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ReminderCancelled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.privacy import ActionDeleteMyData, ActionDescribeStorage, ActionExportMyData
+from actions.privacy import (
+    ActionDeleteMyData,
+    ActionDescribeStorage,
+    ActionExportMyData,
+    describe_storage,
+)
 from bot.store import engine, service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,3 +183,39 @@ def test_actions_and_domain_agree() -> None:
     for name, variations in domain["responses"].items():
         for variation in variations:
             assert 0 < len(variation["text"]) <= 600, name
+
+
+# --- "what do you store?" ---------------------------------------------------------------
+
+
+def test_the_storage_answer_names_every_kind_of_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
+    answer = describe_storage()
+    for line in service.storage_sections():
+        assert line in answer
+    assert "conversation" in answer.lower()
+
+
+def test_the_storage_answer_says_who_can_read_it_honestly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
+    answer = describe_storage()
+    assert "people who run this Harbor server" in answer
+    assert "stored encrypted, but the server holds the key" in answer
+    assert "Telegram" in answer
+    assert "until you ask me to delete it" in answer
+    assert "delete my data" in answer and "export my data" in answer
+
+
+def test_retention_is_on_by_default_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HARBOR_RETENTION_DAYS", raising=False)
+    assert "older than 90 days is deleted automatically" in describe_storage()
+
+
+def test_the_answer_mentions_retention_when_it_is_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "90")
+    assert "older than 90 days is deleted automatically" in describe_storage()
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "ninety")  # a typo costs nobody their answer
+    assert "Who can read it" in describe_storage()
+

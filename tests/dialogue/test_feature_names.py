@@ -2,10 +2,11 @@
 
 A feature is one name used everywhere: ``actions/<feature>.py`` ↔ ``domain/<feature>.yml`` ↔
 ``data/nlu/<feature>.yml`` ↔ ``data/rules/<feature>.yml`` ↔ ``data/stories/<feature>.yml`` ↔
-``tests/actions/test_<feature>.py`` ↔ ``tests/stories/<feature>.yml``. What every feature shares (greetings, yes/no, "stop", the
-answers inside any flow) is ``_shared``. A feature with actions has its domain file, its rules
-and its tests; a feature without actions (only domain responses) has at least its domain file.
-Stories and NLU examples exist where the feature has them (a reminder-only feature has no NLU).
+``tests/actions/test_<feature>.py`` ↔ ``tests/stories/<feature>.yml``. What every feature
+shares (greetings, yes/no, "stop", the answers inside any flow) is ``_shared``. A feature
+with actions has its domain file, its rules and its tests; a feature without actions (only
+domain responses) has at least its domain file. Stories and NLU examples exist where the
+feature has them (a reminder-only feature has no NLU).
 """
 
 from __future__ import annotations
