@@ -77,7 +77,7 @@ def _skipped_nodes(tree: ast.AST) -> Set[int]:
         elif isinstance(node, ast.keyword) and node.arg in DEVELOPER_KEYS:
             mark(node.value)
         elif isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
+            for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value in DEVELOPER_KEYS:
                     mark(value)
         elif isinstance(node, ast.Assign) and _is_developer_target(node.targets):
@@ -117,7 +117,7 @@ def _button_titles(tree: ast.AST) -> Iterator[ast.Constant]:
             if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 yield node.args[0]
         if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values):
+            for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "title":
                     if isinstance(value, ast.Constant) and isinstance(value.value, str):
                         yield value
