@@ -28,6 +28,14 @@ EXPORT_FAILED_SLOT = "export_failed"
 DEFAULT_EXPORTS_PER_HOUR = 3
 
 
+def storage_lines() -> List[str]:
+    """One line per kind of data kept: "• Your vault: the messages you wrote...; when..."."""
+    return [
+        f"• {common.text(heading)}: {'; '.join(common.text(field) for field in fields)}."
+        for heading, fields in service.storage_sections()
+    ]
+
+
 def describe_storage() -> str:
     """An honest, plain answer to "what do you store and who can read it?".
 
@@ -42,7 +50,7 @@ def describe_storage() -> str:
     return "\n\n".join(
         [
             common.text("privacy.storage_intro"),
-            "\n".join(service.storage_sections()),
+            "\n".join(storage_lines()),
             common.text("privacy.who_reads"),
             f"{keep} {common.text('privacy.export_or_delete')}",
         ]

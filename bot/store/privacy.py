@@ -9,9 +9,9 @@ without describing it fails a test rather than making the answer quietly wrong.
 
 import logging
 from datetime import date, datetime, timedelta
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import select, text
 
 from bot.store import config
 from bot.store.engine import autocommit_connection, is_sqlite, session_scope
@@ -31,18 +31,22 @@ DELETION_SLOT = "data_deleted"
 # --- what we keep, in words ------------------------------------------------------------
 
 
-def _described_columns(table: Table) -> List[str]:
-    return [column.info["describe"] for column in table.columns if "describe" in column.info]
+def storage_sections() -> List[Tuple[str, List[str]]]:
+    """Each kind of data kept, read from the models: its message key and its fields' keys.
 
-
-def storage_sections() -> List[str]:
-    """One line per kind of data kept: a heading and its fields, read from the models."""
-    lines = [
-        f"• {table.info['describe']}: {'; '.join(_described_columns(table))}."
+    ``[("storage.users", ["storage.users.country", ...]), ...]``; the words are in
+    ``bot/content/data/messages.yml`` (``actions/privacy.py`` says them). The conversation
+    itself is one field, ``storage.events.all``.
+    """
+    sections = [
+        (
+            f"storage.{table.name}",
+            [f"storage.{table.name}.{c.name}" for c in table.columns if c.info.get("shown")],
+        )
         for table in Base.metadata.tables.values()
     ]
-    lines.append(f"• {rasa_events.info['describe']}: {rasa_events.info['columns']}.")
-    return lines
+    sections.append((f"storage.{rasa_events.name}", [f"storage.{rasa_events.name}.all"]))
+    return sections
 
 
 def retention_setting() -> Optional[int]:

@@ -361,8 +361,8 @@ def delete_user(sender_id: str) -> bool:
     return privacy.erase(sender_id)
 
 
-def storage_sections() -> List[str]:
-    """One line per kind of data kept, read from the models (the storage answer's body)."""
+def storage_sections() -> List[Tuple[str, List[str]]]:
+    """Each kind of data kept, as message keys: a heading and its fields (see privacy)."""
     return privacy.storage_sections()
 
 

@@ -24,6 +24,7 @@ from actions.privacy import (
     ActionExportMyData,
     describe_storage,
 )
+from bot.content.library import load_library
 from bot.store import engine, service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,9 +192,13 @@ def test_actions_and_domain_agree() -> None:
 def test_the_storage_answer_names_every_kind_of_data(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
     answer = describe_storage()
-    for line in service.storage_sections():
-        assert line in answer
-    assert "conversation" in answer.lower()
+    lib = load_library()
+    for heading, fields in service.storage_sections():
+        assert f"• {lib.text(heading)}: " in answer
+        for field in fields:
+            assert lib.text(field) in answer
+    assert "Your vault: the messages you wrote here instead of sending" in answer
+    assert "Our conversation: every message you sent and every reply" in answer
 
 
 def test_the_storage_answer_says_who_can_read_it_honestly(

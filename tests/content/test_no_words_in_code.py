@@ -46,11 +46,6 @@ ALLOWED = {
     ("bot/safety/fallback.py", "FALLBACK_CRISIS_REPLY"): (
         "the last-resort crisis text: sent when nothing else loads (messages.yml included)"
     ),
-    ("bot/store/models.py", "*"): (
-        "the schema describes each table and column in the person's words next to the column, "
-        "so a new column cannot go undescribed (tests/store/test_models.py); the storage "
-        "answer reads them"
-    ),
     ("bot/server/guard.py", "*"): "refusals to HTTP API clients (operators), not to people",
     ("bot/server/rasa_server.py", "*"): "start-up errors for the operator's console",
 }
