@@ -17,8 +17,15 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from bot.safety.render_domain import crisis_copy, write_or_check
-from bot.safety.resources import OTHER_COUNTRY, Country, Directory, Line, load_directory
+from bot.safety.render_domain import write_or_check
+from bot.safety.resources import (
+    OTHER_COUNTRY,
+    Country,
+    Directory,
+    Line,
+    crisis_words,
+    load_directory,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 OUTPUT_PATH = REPO_ROOT / "web" / "js" / "crisis-lines.js"
@@ -31,7 +38,7 @@ MAX_LINKS = 8  # web/js/links.js shows at most 8 buttons from a card's links
 
 def words(key: str, **fields: Any) -> str:
     """One text of the page's crisis card, with ``fields`` filled in."""
-    return str(crisis_copy()["web"][key]).format(**fields)
+    return str(crisis_words()["web"][key]).format(**fields)
 
 
 HEADER = """\

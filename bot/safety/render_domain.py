@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -32,6 +31,7 @@ from bot.safety.resources import (
     OTHER_COUNTRY,
     Country,
     Directory,
+    crisis_words,
     load_directory,
 )
 
@@ -46,25 +46,16 @@ KIND_VALUES: Tuple[Optional[str], ...] = (
 URGENT = {KIND_URGENT_DISTRESS: KIND_DISTRESS, KIND_URGENT_DANGER: KIND_DANGER}
 
 # --- the copy ------------------------------------------------------------------------------
-# The words live in bot/content/data/crisis.yml (its `domain` section); the numbers and lines
-# in resources.yml. Read when rendering, never at import.
-COPY_PATH = REPO_ROOT / "bot" / "content" / "data" / "crisis.yml"
-
-
-@lru_cache(maxsize=1)
-def crisis_copy() -> Dict[str, Any]:
-    """The whole crisis wording file (``domain`` and ``web`` sections)."""
-    return yaml.safe_load(COPY_PATH.read_text(encoding="utf-8"))
-
-
+# The words live in bot/content/data/crisis.yml (its `domain` section, read by
+# resources.crisis_words); the numbers and lines in resources.yml. Read when rendering.
 def words(key: str, **fields: Any) -> str:
     """One text of the crisis answers' copy, with ``fields`` filled in."""
-    return str(crisis_copy()["domain"][key]).format(**fields)
+    return str(crisis_words()["domain"][key]).format(**fields)
 
 
 def validation(kind: Optional[str]) -> str:
     """The first words of a crisis answer for ``kind`` (None: the kind is not known)."""
-    return str(crisis_copy()["domain"]["validation"][kind or "unknown"])
+    return str(crisis_words()["domain"]["validation"][kind or "unknown"])
 
 
 def grounding_button() -> Dict[str, str]:
@@ -82,7 +73,7 @@ def country_buttons() -> List[Dict[str, str]]:
     """The country picker: one button per country in the directory."""
     return [
         {"title": title, "payload": _country_payload(code)}
-        for title, code in crisis_copy()["domain"]["country_buttons"]
+        for title, code in crisis_words()["domain"]["country_buttons"]
     ]
 
 
@@ -113,7 +104,7 @@ def _local_lines(country: Country, kind: Optional[str], crisis_count: int) -> Li
 def _urgent_text(country: Optional[Country], other: bool, kind: str) -> str:
     """Imminent risk: the emergency number first, then one or two lines, then the bot note."""
     if country is not None:
-        first = str(crisis_copy()["domain"]["urgent_local"][kind]).format(
+        first = str(crisis_words()["domain"]["urgent_local"][kind]).format(
             number=country.emergency.number
         )
         lines = _local_lines(country, kind, crisis_count=1)
