@@ -12,9 +12,10 @@ from datetime import date, datetime, timedelta
 from typing import Any, Dict, List, Optional, Tuple
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store import config
-from bot.store.engine import autocommit_connection, is_sqlite, session_scope
+from bot.store.engine import autocommit_connection, get_engine, is_sqlite, session_scope
 from bot.store.errors import StoreUnavailable
 from bot.store.identity import pseudonym
 from bot.store.models import USER_TABLES, Base, User, rasa_events, utcnow
@@ -148,8 +149,9 @@ def purge(days: int, url: Optional[str] = None) -> Dict[str, int]:
 def scrub_after_delete(url: Optional[str] = None, tables: Optional[List[str]] = None) -> None:
     """Makes deleted rows unrecoverable from the database files, as far as each engine allows.
 
-    SQLite: nothing to do here. Every connection runs with ``secure_delete=ON``, so the
-    delete itself overwrites the deleted content with zeros inside the file.
+    SQLite: every connection runs with ``secure_delete=ON``, so the delete itself
+    overwrites the deleted content with zeros; a checkpoint then copies those pages into
+    the database file and empties the write-ahead log, which held earlier copies of them.
 
     PostgreSQL: a DELETE only marks rows dead; their bytes stay in the table files until
     vacuumed. ``HARBOR_PG_VACUUM=plain`` (default) runs VACUUM on the affected tables,
@@ -160,6 +162,7 @@ def scrub_after_delete(url: Optional[str] = None, tables: Optional[List[str]] = 
     """
     url = url or config.database_url()
     if is_sqlite(url):
+        _checkpoint_sqlite(url)
         return
     mode = config.postgres_vacuum_mode()
     if mode == "off":
@@ -180,6 +183,23 @@ def scrub_after_delete(url: Optional[str] = None, tables: Optional[List[str]] = 
     except StoreUnavailable:
         # The rows are deleted already; autovacuum will prune them. Say so in the log.
         logger.warning("Deleted rows could not be vacuumed now; autovacuum will prune them")
+
+
+def _checkpoint_sqlite(url: str) -> None:
+    """Moves the write-ahead log into the database file and truncates the log to nothing."""
+    # The driver connection itself: SQLAlchemy would open a transaction first (the engine's
+    # BEGIN IMMEDIATE hook), and SQLite cannot checkpoint from inside one.
+    try:
+        connection = get_engine(url).raw_connection()
+    except SQLAlchemyError as error:
+        logger.warning("The write-ahead log could not be emptied now (%s)", type(error).__name__)
+        return
+    try:
+        busy, _, _ = connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            logger.warning("The write-ahead log is in use; SQLite empties it at a later checkpoint")
+    finally:
+        connection.close()
 
 
 # --- key rotation ------------------------------------------------------------------------

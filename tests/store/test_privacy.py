@@ -99,6 +99,22 @@ def test_deleted_vault_text_is_gone_from_the_sqlite_file(sqlite_file_url: str) -
     assert kept in data
 
 
+def test_deleted_text_is_gone_from_the_write_ahead_log_while_harbor_runs(
+    sqlite_file_url: str,
+) -> None:
+    path = Path(sqlite_file_url.removeprefix("sqlite:///"))
+    service.add_vault_entry("web-v", SECRET)
+    service.add_vault_entry("web-w", "someone else's entry stays")
+    deleted = stored_vault_text("web-v")
+    wal = path.with_name(path.name + "-wal")
+    assert deleted in wal.read_bytes() + path.read_bytes(), "the check reads the right bytes"
+
+    assert service.delete_user("web-v")  # the engine stays open, as in a running server
+    for file in (path, wal):
+        assert deleted not in file.read_bytes(), file.name
+    assert stored_vault_text("web-w"), "the other person's entry stays"
+
+
 @pytest.mark.postgres
 def test_postgres_tables_are_vacuumed_after_a_deletion(postgres_url: str) -> None:
     service.add_vault_entry("web-pg", SECRET)
