@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Text
 
-from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.actions.action import ActionBotResponse, ActionExecutionRejection, RemoteAction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -31,6 +31,9 @@ OUTAGE_TEXT = (
     "If you're not safe right now, type SOS."
 )
 _MARK = "_harbor_outage_guard"
+# Actions with a domain response that stands in for them when the action server is down:
+# a greeting still introduces Harbor (actions/welcome.py only adds "welcome back").
+STAND_INS = {"action_welcome_back": "utter_greet"}
 
 
 def install() -> None:
@@ -45,6 +48,10 @@ def install() -> None:
         except ActionExecutionRejection:
             raise
         except RasaException:
+            stand_in = STAND_INS.get(self.name())
+            if stand_in is not None:
+                logger.error("Action %s failed; answered with %s.", self.name(), stand_in)
+                return await ActionBotResponse(stand_in).run(*args, **kwargs)
             logger.error("Action %s failed; told the user to try again.", self.name())
             return [BotUttered(text=OUTAGE_TEXT, metadata={"harbor_outage": True})]
 

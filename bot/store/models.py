@@ -22,6 +22,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -252,8 +253,32 @@ class Reason(Base):
     )
 
 
+class ProgressChart(Base):
+    """A progress picture drawn for the person, fetched once by its unguessable link.
+
+    Only a hash of the link's key is kept, so the table alone can't be turned into links.
+    Rows expire after a few minutes (``HARBOR_PROGRESS_CHART_MINUTES``).
+    """
+
+    __tablename__ = "progress_charts"
+    __table_args__ = {"info": {"describe": "Your progress pictures"}}
+
+    key_hash = Column(String(64), primary_key=True, info=INTERNAL)
+    user_id = _user_fk()
+    png = Column(
+        LargeBinary,
+        nullable=False,
+        info={"describe": "the progress chart I drew when you asked (kept for minutes only)"},
+    )
+    created_at = Column(
+        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when I drew it"}
+    )
+    expires_at = Column(UTCDateTime, nullable=False, info=INTERNAL)
+
+
 # Tables holding a user's rows, children first: the order deletions run in.
 USER_TABLES = (
+    ProgressChart.__table__,
     Slip.__table__,
     Craving.__table__,
     VaultEntry.__table__,
