@@ -54,8 +54,10 @@ def render(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(figure)
+    # Fixed margins (a layout engine costs more than the drawing); room for tool names.
+    figure.subplots_adjust(left=0.3, right=0.97, top=0.96, bottom=0.07, hspace=0.45)
     urge_axes, streak_axes, tools_axes = figure.subplots(3, 1)
     _cravings(urge_axes, progress, labels)
     _streak(streak_axes, progress, labels)
@@ -87,17 +89,12 @@ def _cravings(axes: Any, progress: Progress, labels: ChartLabels) -> None:
     if not points:
         _note(axes, labels.no_cravings)
         return
-    for point in points:
-        if point.after is not None:
-            axes.annotate(
-                "",
-                xy=(point.at, point.after),
-                xytext=(point.at, point.before),
-                arrowprops={"arrowstyle": "->", "color": AFTER_COLOUR, "lw": 1.5},
-            )
+    rated = progress.rated
+    if rated:  # one line per craving, from before down (or up) to after
+        axes.vlines([p.at for p in rated], [p.before for p in rated], [p.after for p in rated],
+                    color=AFTER_COLOUR, lw=1.5, zorder=2)  # fmt: skip
     axes.scatter([p.at for p in points], [p.before for p in points], color=BEFORE_COLOUR,
                  label=labels.before, zorder=3)  # fmt: skip
-    rated = progress.rated
     if rated:
         axes.scatter([p.at for p in rated], [p.after for p in rated], color=AFTER_COLOUR,
                      marker="v", label=labels.after, zorder=3)  # fmt: skip
