@@ -40,7 +40,7 @@ def heavy_month(seed: int = 7) -> Any:
         )
     slips = [since + timedelta(days=day) for day in (6, 14, 21)]
     starts = [since - timedelta(days=9), *slips]
-    runs = [StreakRun(start, end) for start, end in zip(starts, slips, strict=True)]
+    runs = [StreakRun(start, end) for start, end in zip(starts[:-1], slips, strict=True)]
     runs.append(StreakRun(slips[-1], None))
     return Progress(now=now, since=since, cravings=tuple(cravings), runs=tuple(runs),
                     slips=tuple(slips), current_days=9, longest_days=15)  # fmt: skip
