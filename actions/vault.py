@@ -38,14 +38,16 @@ class ActionVaultRevisit(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         """Sends the notice with "Show me" / "Not now" for the oldest due message."""
+        # vault_shown is always set here (false: nothing shown), as the rules expect.
+        waiting = SlotSet("vault_shown", False)
         retry = common.reminder(common.VAULT_INTENT, common.VAULT_REMINDER, common.VAULT_RETRY)
         if tracker.active_loop.get("name") or tracker.get_slot("crisis_active"):
-            return [retry]
+            return [retry, waiting]
         ok, due = common.store_call(service.due_vault_entries, tracker.sender_id)
         if not ok:
-            return [retry]
+            return [retry, waiting]
         if not due:
-            return _clear()
+            return [SlotSet("vault_entry_id", None), waiting]
         dispatcher.utter_message(
             text=common.text("vault.notice"),
             buttons=[
@@ -53,7 +55,7 @@ class ActionVaultRevisit(Action):
                 button(common.text("button.not_now"), "/deny"),
             ],
         )
-        return [SlotSet("vault_entry_id", due[0].id), SlotSet("vault_shown", False)]
+        return [SlotSet("vault_entry_id", due[0].id), waiting]
 
 
 class ActionVaultAnswer(Action):
