@@ -21,19 +21,21 @@ from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.content.library import say
 from bot.nlu import action_validation, variety
 from bot.nlu.stateless import StatelessComponent
 
 logger = logging.getLogger(__name__)
 
-OUTAGE_TEXT = (
-    "I'm having a little trouble on my side — give me a moment and try that again. "
-    "If you're not safe right now, type SOS."
-)
 _MARK = "_harbor_outage_guard"
 # Actions with a domain response that stands in for them when the action server is down:
 # a greeting still introduces Harbor (actions/welcome.py only adds "welcome back").
 STAND_INS = {"action_welcome_back": "utter_greet"}
+
+
+def outage_text() -> str:
+    """What the person reads when the action server cannot be reached (``outage.actions_down``)."""
+    return say("outage.actions_down")
 
 
 def install() -> None:
@@ -53,7 +55,7 @@ def install() -> None:
                 logger.error("Action %s failed; answered with %s.", self.name(), stand_in)
                 return await ActionBotResponse(stand_in).run(*args, **kwargs)
             logger.error("Action %s failed; told the user to try again.", self.name())
-            return [BotUttered(text=OUTAGE_TEXT, metadata={"harbor_outage": True})]
+            return [BotUttered(text=outage_text(), metadata={"harbor_outage": True})]
 
     setattr(run_with_fallback, _MARK, True)
     RemoteAction.run = run_with_fallback  # type: ignore[method-assign]

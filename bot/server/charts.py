@@ -45,7 +45,7 @@ def install(app: Any) -> None:
         png = await asyncio.to_thread(lookup, key_from(key))
         if png is None:
             return response.json(
-                {"error": "not_found", "message": "No such chart (links expire)."},
+                {"error": "not_found"},
                 status=404,
                 headers={"Cache-Control": "no-store"},
             )
