@@ -16,6 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.content import clock, daytime
 from bot.content.library import Exercise, Library, UnknownContentId, load_library
 from bot.content.walkthrough import Reply
 from bot.store import StoreUnavailable, service
@@ -34,7 +35,9 @@ VAULT_INTENT = "EXTERNAL_vault_revisit"
 CHECKIN_REMINDER = "harbor_urge_checkin"
 VAULT_REMINDER = "harbor_vault_revisit"
 DEFAULT_CHECKIN_SECONDS = 600
-DEFAULT_VAULT_HOURS = 24.0
+# The shortest wait before a vault message comes back; it then waits for daytime where the
+# person is (bot/content/daytime.py).
+DEFAULT_VAULT_HOURS = 8.0
 # A vault reminder that arrives mid-exercise waits this long and tries again.
 VAULT_RETRY = timedelta(hours=1)
 
@@ -174,8 +177,43 @@ def checkin_seconds() -> int:
 
 
 def vault_hours() -> float:
-    """Hours before a vault message is offered back (``HARBOR_VAULT_REVISIT_HOURS``)."""
+    """The shortest wait, in hours, before a vault message is offered back.
+
+    ``HARBOR_VAULT_REVISIT_HOURS``; the reminder then waits for the next day's daytime in
+    the person's zone (:func:`vault_revisit_at`).
+    """
     return float(_positive_env("HARBOR_VAULT_REVISIT_HOURS", DEFAULT_VAULT_HOURS))
+
+
+def page_timezone(tracker: Tracker) -> Optional[str]:
+    """The zone the chat page sent with the latest message (``{"timezone": "Area/City"}``)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or {}
+            name = metadata.get("timezone") if isinstance(metadata, dict) else None
+            return name if isinstance(name, str) and clock.local_now(name) else None
+    return None
+
+
+def known_timezone(tracker: Tracker) -> Optional[str]:
+    """The person's zone: the page's, the slot's, the store's, or their country's; else None."""
+    sent = page_timezone(tracker)
+    if sent:
+        return sent
+    remembered = tracker.get_slot("timezone")
+    if remembered and clock.local_now(remembered):
+        return remembered
+    _, stored = store_call(service.get_timezone, tracker.sender_id)
+    if stored and clock.local_now(stored):
+        return stored
+    return clock.timezone_for_country(tracker.get_slot("country"))
+
+
+def vault_revisit_at(tracker: Tracker) -> datetime:
+    """When a message kept now comes back: the next day, 10:00–20:00 where the person is."""
+    return daytime.next_day_daytime(
+        now_utc(), known_timezone(tracker), timedelta(hours=vault_hours())
+    )
 
 
 def _positive_env(name: str, default: float) -> Any:
@@ -199,11 +237,13 @@ def spoken_delay(seconds: float) -> str:
     return "in a few moments"
 
 
-def reminder(intent: str, name: str, delay: timedelta) -> ReminderScheduled:
-    """A reminder that fires ``intent`` after ``delay``, even if the person writes first."""
+def reminder(
+    intent: str, name: str, delay: timedelta, at: Optional[datetime] = None
+) -> ReminderScheduled:
+    """A reminder that fires ``intent`` after ``delay`` (or ``at``), even if the person writes."""
     return ReminderScheduled(
         intent,
-        trigger_date_time=now_utc() + delay,
+        trigger_date_time=at or now_utc() + delay,
         name=name,
         kill_on_user_message=False,
     )

@@ -4,7 +4,8 @@
 grounding, write it here, read your reasons), ``craving_tool_done`` (the tool itself,
 one message per reply) and ``urge_after``. Riding the wave schedules a check-in
 (``EXTERNAL_urge_checkin``) after ``HARBOR_CHECKIN_SECONDS``; a message written here goes
-to the vault and comes back after ``HARBOR_VAULT_REVISIT_HOURS``.
+to the vault and is offered back the next day in daytime where the person is (10:00–20:00,
+at least ``HARBOR_VAULT_REVISIT_HOURS`` later; bot/content/daytime.py).
 """
 
 from __future__ import annotations
@@ -367,8 +368,9 @@ class ValidateCravingForm(FlowValidation):
         if not message or is_payload(message):
             dispatcher.utter_message(text=common.text("craving.vault_empty"))
             return {"craving_tool_done": None}
+        wait = common.vault_revisit_at(tracker) - common.now_utc()
         saved, entry_id = common.store_call(
-            service.add_vault_entry, tracker.sender_id, message, common.vault_hours()
+            service.add_vault_entry, tracker.sender_id, message, wait.total_seconds() / 3600
         )
         if not saved:
             dispatcher.utter_message(text=common.text("craving.vault_not_saved"))
@@ -428,9 +430,9 @@ class ValidateCravingForm(FlowValidation):
         events = await super().run(dispatcher, tracker, domain)
         kept = [e for e in events if e.get("name") == "vault_entry_id" and e.get("value")]
         if kept:
-            hours = common.vault_hours()
+            at = common.vault_revisit_at(tracker)
             events.append(
-                common.reminder(common.VAULT_INTENT, common.VAULT_REMINDER, timedelta(hours=hours))
+                common.reminder(common.VAULT_INTENT, common.VAULT_REMINDER, timedelta(0), at=at)
             )
         return events
 
@@ -482,9 +484,10 @@ class ActionCravingReflect(Action):
             key = "craving.reflect_same"
         else:
             key = "craving.reflect_up"
+        progress = button(common.text("button.progress"), "/show_progress")
         dispatcher.utter_message(
             text=common.text(key, before=before, after=after),
-            buttons=self._after_buttons(eased=after < before),
+            buttons=self._after_buttons(eased=after < before) + [progress],
         )
 
     @staticmethod

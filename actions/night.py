@@ -1,8 +1,9 @@
 """Sleepless nights: a wind-down exercise that knows what time it is for the person.
 
-The timezone comes from the conversation, then the store, then a single-timezone
-country; if none is known, the person is asked once ("what time is it for you?") and
-the answer is remembered.
+The timezone comes from the chat page (message metadata ``{"timezone": "Area/City"}``,
+remembered), then the conversation, the store, then a single-timezone country (on
+Telegram: the country the person gave); only if none is known is the person asked once
+("what time is it for you?"), and the answer is remembered.
 """
 
 from __future__ import annotations
@@ -25,14 +26,15 @@ PRELUDE = "local_time"
 
 
 def known_timezone(tracker: Tracker) -> Optional[str]:
-    """The person's timezone from the slot, the store or their country; None if unknown."""
-    remembered = tracker.get_slot("timezone")
-    if remembered and clock.local_now(remembered):
-        return remembered
-    _, stored = common.store_call(service.get_timezone, tracker.sender_id)
-    if stored and clock.local_now(stored):
-        return stored
-    return clock.timezone_for_country(tracker.get_slot("country"))
+    """The person's timezone: the page's, the slot's, the store's or their country's."""
+    return common.known_timezone(tracker)
+
+
+def remember_page_timezone(tracker: Tracker) -> None:
+    """Keeps the zone the page sent, so reminders and Telegram-less visits know it too."""
+    sent = common.page_timezone(tracker)
+    if sent and sent != tracker.get_slot("timezone"):
+        common.store_call(service.set_timezone, tracker.sender_id, sent)
 
 
 def opener(tz_name: Optional[str], say_time: bool = True) -> str:
@@ -101,6 +103,7 @@ class ActionNightStart(Action):
         tz_name = known_timezone(tracker)
         prelude = None
         if tz_name:
+            remember_page_timezone(tracker)
             events.append(SlotSet("timezone", tz_name))
             dispatcher.utter_message(text=opener(tz_name))
         elif not tracker.get_slot("timezone_asked"):

@@ -19,7 +19,17 @@ import traceback
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from bench import client, databases, nlu_eval, report, safety_eval, scenarios, starter, training
+from bench import (
+    client,
+    databases,
+    nlu_eval,
+    progress,
+    report,
+    safety_eval,
+    scenarios,
+    starter,
+    training,
+)
 from bench.deployments import MODES, Running, Settings, harbor_model, start
 from bench.measure import Budget, measure, profile
 from bench.procs import ROOT
@@ -40,6 +50,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--skip-training", action="store_true", help="no training timings")
     parser.add_argument("--skip-nlu", action="store_true", help="no held-out NLU evaluation")
     parser.add_argument("--skip-safety", action="store_true", help="no safety-layer numbers")
+    parser.add_argument("--skip-progress", action="store_true",
+                        help="no progress-chart render timing")
     parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
                         help="py-spy profile under load: when a target is missed (auto)")
     parser.add_argument("--soak", action="store_true",
@@ -95,6 +107,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not args.skip_safety:
         _step("safety layer")
         result["safety"] = safety_eval.run_safety_bench()
+
+    if not args.skip_progress:
+        _step("progress chart")
+        try:
+            result["progress_chart"] = progress.run_progress_bench()
+        except Exception as error:  # noqa: BLE001
+            result["progress_chart"] = {"error": _error(error)}
 
     servers: Dict[str, Any] = {}
     result["servers"] = servers

@@ -12,6 +12,7 @@ TURN_P95_MAX_RATIO = 1.5
 THROUGHPUT_MIN_8 = 32.0
 SAFETY_P95_MAX_MS = 5.0  # issue 11: rules + trained screen together
 NLU_MIN_ACCURACY = 0.85
+CHART_P95_MAX_MS = 1000.0  # issue 13: a heavy month's progress chart, rendered on the server
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
@@ -52,6 +53,10 @@ def targets(result: Dict[str, Any]) -> List[Dict[str, Any]]:
         cost = p95_ms(safety)
         checks.append(_check(f"safety layer p95 <= {SAFETY_P95_MAX_MS} ms", cost,
                              cost is not None and cost <= SAFETY_P95_MAX_MS, "ms"))
+    chart_p95 = _get(result, "progress_chart", "render_ms", "p95")
+    if chart_p95 is not None:
+        checks.append(_check(f"progress chart render p95 <= {CHART_P95_MAX_MS:.0f} ms", chart_p95,
+                             chart_p95 <= CHART_P95_MAX_MS, "ms"))
     accuracy = _get(result, "nlu", "accuracy")
     if accuracy is not None:
         checks.append(_check(f"NLU held-out accuracy >= {NLU_MIN_ACCURACY}", accuracy,
@@ -73,6 +78,7 @@ def render(result: Dict[str, Any]) -> str:
     parts += _training_table(result.get("training", {}), result.get("starter_training", {}))
     parts += _nlu_section(result.get("nlu", {}))
     parts += _safety_section(result.get("safety", {}))
+    parts += _progress_section(result.get("progress_chart", {}))
     parts += _profile_section(result.get("profiles", {}))
     parts += _soak_section(result.get("soak", {}))
     return "\n".join(parts) + "\n"
@@ -302,6 +308,23 @@ def _safety_section(safety: Dict[str, Any]) -> List[str]:
         "",
     ]
     return rows
+
+
+def _progress_section(chart: Dict[str, Any]) -> List[str]:
+    if not chart:
+        return []
+    if "error" in chart:
+        return ["## Progress chart", "", f"Not measured: {chart['error']}", ""]
+    ms = chart.get("render_ms", {})
+    return [
+        "## Progress chart (bench.progress: a heavy month, rendered with matplotlib Agg)",
+        "",
+        f"{ms.get('n')} renders of {chart.get('cravings')} cravings: p50 "
+        f"**{_fmt(ms.get('p50'))} ms**, p95 **{_fmt(ms.get('p95'))} ms**, max "
+        f"{_fmt(ms.get('max'))} ms; the first in a process {_fmt(chart.get('first_render_ms'))}"
+        f" ms; PNG {chart.get('png_bytes')} bytes.",
+        "",
+    ]
 
 
 def _profile_section(profiles: Dict[str, Any]) -> List[str]:

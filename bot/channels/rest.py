@@ -14,6 +14,8 @@ REST is for trusted integrations (a script, a partner's backend), never for brow
   ``Authorization: Bearer <token>``; the Rasa server refuses to listen beyond loopback
   without it (``bot.server.rasa_server``).
 * Each sender is rate limited (``bot.security.ratelimit``): 429 with ``Retry-After``.
+* A progress chart's ``image`` is a full URL (``RASA_PUBLIC_URL``, else the address the
+  request came to) of a short-lived, unguessable link (``bot.progress.links``).
 
 The channel keeps the name ``rest`` so the URL stays ``/webhooks/rest/webhook``.
 credentials.yml::
@@ -36,6 +38,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 from bot.channels import limits
+from bot.progress import links
 from bot.security import ratelimit
 from bot.security.keys import token_matches
 
@@ -194,7 +197,9 @@ class HarborRestInput(RestInput):
                     ),
                     content_type="text/event-stream",
                 )
-            return response.json(await self._handle(on_new_message, message))
+            messages = await self._handle(on_new_message, message)
+            base = links.public_base(f"{request.scheme}://{request.host}")
+            return response.json(links.absolute_images(messages, base))
 
         return webhook
 

@@ -48,6 +48,7 @@ from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncRedisManager, AsyncServer
 
 from bot.channels import limits
+from bot.progress import links
 from bot.security import keys, ratelimit, sessions
 
 logger = logging.getLogger(__name__)
@@ -127,6 +128,9 @@ class HarborSocketIOOutput(SocketIOOutput):
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         """Emits the whole response at once instead of one event per paragraph."""
         payload = {key: message[key] for key in _MESSAGE_KEYS if message.get(key)}
+        # A progress chart's link: absolute with RASA_PUBLIC_URL, else server-relative (the
+        # page resolves it against the server its socket talks to).
+        links.absolute_images([payload], links.public_base())
         buttons = message.get("quick_replies") or message.get("buttons")
         if buttons:
             payload["quick_replies"] = quick_replies(buttons)

@@ -27,6 +27,8 @@ asks whose words they are (`bot.channels.telegram_forwarded`).
 """
 
 import asyncio
+import base64
+import binascii
 import dataclasses
 import hmac
 import json
@@ -61,6 +63,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Updates Harbor subscribes to; edits are not re-answered, so they are not requested.
 ALLOWED_UPDATES = ["message", "callback_query"]
 EXPORT_FILENAME = "harbor-export.json"
+# Telegram's limit for a photo's caption; a longer summary follows as a message.
+CAPTION_LIMIT = 1024
 # A real Update with a 4096-character message is a few KB; anything this big is not one.
 MAX_BODY_BYTES = 256 * 1024
 GROUP_NOTICE_SECONDS = 600.0
@@ -163,14 +167,19 @@ class HarborTelegramOutput(OutputChannel):
 
         `{"export": {...}}` arrives as the file harbor-export.json (optional `caption`), and
         so does what the export action sends, `{"harbor_export": {"filename", "data"}}`;
-        `{"text": "..."}` as a message. Payloads meant for other channels (the web chat's
-        crisis card, say) are not dumped as JSON into the chat.
+        the progress chart, `{"harbor_photo": {"data": <base64 PNG>, "caption"}}`, arrives
+        as a photo (`sendPhoto`) with its caption; `{"text": "..."}` as a message. Payloads
+        meant for other channels (the web chat's crisis card, say) are not dumped as JSON
+        into the chat.
         """
         chat_id = self._chat(recipient_id)
         if chat_id is None or not isinstance(json_message, dict):
             return
         export = json_message.get("harbor_export")
-        if isinstance(export, dict) and "data" in export:
+        photo = json_message.get("harbor_photo")
+        if isinstance(photo, dict) and isinstance(photo.get("data"), str):
+            await self.send_photo(chat_id, photo["data"], photo.get("caption"))
+        elif isinstance(export, dict) and "data" in export:
             await self.send_export(chat_id, export["data"], json_message.get("caption"))
         elif "export" in json_message:
             caption = json_message.get("caption")
@@ -179,6 +188,23 @@ class HarborTelegramOutput(OutputChannel):
             await self.send_text_message(recipient_id, json_message["text"])
         else:
             logger.debug("Telegram: custom payload with keys %s not sent", sorted(json_message))
+
+    async def send_photo(self, chat_id: int, encoded: str, caption: Any) -> None:
+        """Uploads a base64 PNG as a photo; a caption over Telegram's limit follows as text."""
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            logger.warning("Telegram: a photo payload was not base64; not sent")
+            return
+        text = caption if isinstance(caption, str) else ""
+        short = text if len(text) <= CAPTION_LIMIT else ""
+        try:
+            await self._api.send_photo(chat_id, content, caption=short or None)
+        except TelegramApiError as error:
+            logger.warning("Telegram: could not send the photo: %s", error)
+            short = ""  # the words still arrive, as a message
+        if text and not short:
+            await self.send_text_message(sender_id_for(chat_id), text)
 
     async def send_export(self, chat_id: int, export: Any, caption: Optional[str]) -> None:
         """Sends a data export as a JSON document."""

@@ -9,6 +9,7 @@ The bot token is part of every URL; it never appears in a log line or an error m
 """
 
 import asyncio
+import json
 import logging
 from typing import Any, Callable, Dict, Optional
 
@@ -121,6 +122,40 @@ class TelegramBotApi:
             return {"data": data}
 
         return await self._call_with_retry("sendDocument", form)
+
+    async def send_photo(
+        self,
+        chat_id: int,
+        content: bytes,
+        caption: Optional[str] = None,
+        reply_markup: Optional[Dict[str, Any]] = None,
+    ) -> Any:
+        """Uploads a PNG with `sendPhoto` (multipart form data), with an optional caption.
+
+        Args:
+            chat_id: the chat to send to.
+            content: the picture's bytes (PNG).
+            caption: text shown under the picture (at most 1024 characters).
+            reply_markup: an inline keyboard, if any.
+
+        Returns:
+            The sent Message object.
+
+        Raises:
+            TelegramApiError: the call failed.
+        """
+
+        def form() -> Dict[str, Any]:
+            data = aiohttp.FormData()
+            data.add_field("chat_id", str(chat_id))
+            if caption:
+                data.add_field("caption", caption)
+            if reply_markup:
+                data.add_field("reply_markup", json.dumps(reply_markup))
+            data.add_field("photo", content, filename="progress.png", content_type="image/png")
+            return {"data": data}
+
+        return await self._call_with_retry("sendPhoto", form)
 
     async def close(self) -> None:
         """Closes the HTTP session, if one is open on the running loop."""

@@ -31,6 +31,7 @@ DEFAULT_COMMANDS = {
     "sos": "request_resources",
     "delete": "delete_my_data",
     "export": "export_my_data",
+    "progress": "show_progress",
     "stop": "stop",
 }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any, List
 
-from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.actions.action import ActionBotResponse, ActionExecutionRejection, RemoteAction
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
@@ -22,6 +22,9 @@ from bot.content.library import say
 logger = logging.getLogger(__name__)
 
 _MARK = "_harbor_outage_guard"
+# Actions with a domain response that stands in for them when the action server is down:
+# a greeting still introduces Harbor (actions/welcome.py only adds "welcome back").
+STAND_INS = {"action_welcome_back": "utter_greet"}
 
 
 def outage_text() -> str:
@@ -41,6 +44,10 @@ def install() -> None:
         except ActionExecutionRejection:
             raise
         except RasaException:
+            stand_in = STAND_INS.get(self.name())
+            if stand_in is not None:
+                logger.error("Action %s failed; answered with %s.", self.name(), stand_in)
+                return await ActionBotResponse(stand_in).run(*args, **kwargs)
             logger.error("Action %s failed; told the user to try again.", self.name())
             return [BotUttered(text=outage_text(), metadata={"harbor_outage": True})]
 

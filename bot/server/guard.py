@@ -24,6 +24,9 @@ from bot.security.keys import token_matches
 CHANNEL_PREFIXES = ("/webhooks/", "/socket.io/")
 # Rasa's "Hello from Rasa" (a health check that reveals nothing).
 OPEN_PATHS = ("/",)
+# Progress pictures: the unguessable, short-lived key in the path is the permission
+# (bot/server/charts.py); read-only.
+OPEN_READ_PREFIXES = ("/progress/chart/",)
 # Content types a web page may POST cross-site without a CORS preflight.
 SIMPLE_CONTENT_TYPES = ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -65,6 +68,8 @@ class Guard:
                 return Refusal(415, "json_required", "Send the message as application/json.")
             return None
         if path in OPEN_PATHS and method in ("GET", "HEAD", "OPTIONS"):
+            return None
+        if path.startswith(OPEN_READ_PREFIXES) and method in ("GET", "HEAD"):
             return None
         if not token_matches(token, self.token):
             return Refusal(401, "NotAuthenticated", "This API needs its token (?token=…).")

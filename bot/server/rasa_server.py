@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, List, Optional
 
 from bot.security import keys
+from bot.server import charts
 from bot.server.guard import Guard, allowed_hosts, is_loopback, model_path_allowed
 
 logger = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             named.update(cors=None, auth_token=guard.token)
         app = configure_app(*positional, **named)
         install(app, guard)
+        charts.install(app)
         return app
 
     rasa.core.run.configure_app = configure_guarded_app

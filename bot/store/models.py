@@ -23,6 +23,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -256,8 +257,26 @@ class Reason(Base):
     )
 
 
+class ProgressChart(Base):
+    """A progress picture drawn for the person, fetched once by its unguessable link.
+
+    Only a hash of the link's key is kept, so the table alone can't be turned into links.
+    Rows expire after a few minutes (``HARBOR_PROGRESS_CHART_MINUTES``).
+    """
+
+    __tablename__ = "progress_charts"
+    __table_args__ = {"info": SHOWN}
+
+    key_hash = Column(String(64), primary_key=True, info=INTERNAL)
+    user_id = _user_fk()
+    png = Column(LargeBinary, nullable=False, info=SHOWN)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow, info=SHOWN)
+    expires_at = Column(UTCDateTime, nullable=False, info=INTERNAL)
+
+
 # Tables holding a user's rows, children first: the order deletions run in.
 USER_TABLES = (
+    ProgressChart.__table__,
     Slip.__table__,
     Craving.__table__,
     VaultEntry.__table__,

@@ -7,6 +7,7 @@ without describing it fails a test rather than making the answer quietly wrong.
 :class:`bot.store.tracker_store.HarborTrackerStore` both use it.
 """
 
+import base64
 import logging
 from datetime import date, datetime, timedelta
 from typing import Any, Dict, List, Optional, Tuple
@@ -14,12 +15,17 @@ from typing import Any, Dict, List, Optional, Tuple
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.store import config
+from bot.store import config, progress
 from bot.store.engine import autocommit_connection, get_engine, is_sqlite, session_scope
 from bot.store.errors import StoreUnavailable
 from bot.store.identity import pseudonym
 from bot.store.models import USER_TABLES, Base, User, rasa_events, utcnow
-from bot.store.repositories import ConversationRepository, RetentionRepository, UserRepository
+from bot.store.repositories import (
+    ConversationRepository,
+    CravingRepository,
+    RetentionRepository,
+    UserRepository,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +71,33 @@ def retention_setting() -> Optional[int]:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):  # a progress picture: as a data URI, so JSON can carry it
+        return "data:image/png;base64," + base64.b64encode(value).decode("ascii")
     return value.isoformat() if isinstance(value, (datetime, date)) else value
+
+
+def _progress(session: Any, user: Optional[User]) -> Dict[str, Any]:
+    """Ratings, streaks and tool results: the last 30 days as charted, and tools all-time."""
+    now = utcnow()
+    if user is None:
+        return {"last_30_days": None, "tools_all_time": []}
+    points = [
+        progress.CravingPoint(c.logged_at, c.intensity_before, c.intensity_after, c.tool)
+        for c in CravingRepository(session).all(user.id)
+    ]
+    return {
+        "last_30_days": progress.read(session, user, now).as_dict(),
+        "tools_all_time": [result.as_dict() for result in progress.tool_results(points)],
+    }
 
 
 def export(sender_id: str, url: Optional[str] = None) -> Dict[str, Any]:
     """Returns everything stored for ``sender_id`` as a JSON-serialisable dict.
 
     Every row of every Harbor table that belongs to the person (all columns; the
-    internal id appears once, as ``profile.id``) and the whole conversation as Rasa
-    stored it. Tables are read from the models, so a new table is exported too.
+    internal id appears once, as ``profile.id``), their progress as the chart shows it
+    (``progress``: ratings, streak runs, slips, tool results) and the whole conversation
+    as Rasa stored it. Tables are read from the models, so a new table is exported too.
     """
     with session_scope(url) as session:
         user = UserRepository(session).find(sender_id)
@@ -95,6 +119,7 @@ def export(sender_id: str, url: Optional[str] = None) -> Dict[str, Any]:
                     {key: _plain(value) for key, value in r._mapping.items() if key != "user_id"}
                     for r in session.execute(query.order_by(*table.primary_key))
                 ]
+        document["progress"] = _progress(session, user)
         document["conversation"] = ConversationRepository(session).events(sender_id)
     return document
 

@@ -19,6 +19,7 @@ from bot.store.models import (
     Craving,
     ExerciseRecord,
     NoContact,
+    ProgressChart,
     Reason,
     Slip,
     User,
@@ -189,6 +190,25 @@ class CravingRepository:
         query = select(Craving).where(Craving.user_id == user_id).order_by(Craving.id)
         return self.session.execute(query).scalars().all()
 
+    def since(self, user_id: str, start: datetime) -> Sequence[Craving]:
+        """Returns the entries logged at or after ``start``, oldest first."""
+        query = (
+            select(Craving)
+            .where(Craving.user_id == user_id, Craving.logged_at >= start)
+            .order_by(Craving.logged_at, Craving.id)
+        )
+        return self.session.execute(query).scalars().all()
+
+    def last(self, user_id: str) -> Optional[Craving]:
+        """Returns the newest entry, or None."""
+        query = (
+            select(Craving)
+            .where(Craving.user_id == user_id)
+            .order_by(Craving.logged_at.desc(), Craving.id.desc())
+            .limit(1)
+        )
+        return self.session.execute(query).scalar_one_or_none()
+
 
 class ExerciseRepository:
     """Which exercises a person did and whether they helped."""
@@ -277,6 +297,35 @@ class ReasonRepository:
         return self.session.execute(query).scalars().all()
 
 
+class ChartRepository:
+    """Progress pictures, found by the hash of their link's key until they expire."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, user_id: str, key_hash: str, png: bytes, expires_at: datetime) -> None:
+        """Stores one picture."""
+        self.session.add(
+            ProgressChart(key_hash=key_hash, user_id=user_id, png=png, expires_at=expires_at)
+        )
+
+    def find(self, key_hash: str, now: datetime) -> Optional[bytes]:
+        """The picture's bytes while it has not expired, else None."""
+        query = select(ProgressChart.png).where(
+            ProgressChart.key_hash == key_hash, ProgressChart.expires_at > now
+        )
+        return self.session.execute(query).scalar_one_or_none()
+
+    def purge_expired(self, now: datetime) -> int:
+        """Deletes every expired picture; returns how many went."""
+        result = self.session.execute(
+            delete(ProgressChart)
+            .where(ProgressChart.expires_at <= now)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
+
+
 class RetentionRepository:
     """Deletes Harbor rows older than a cutoff."""
 
@@ -287,6 +336,7 @@ class RetentionRepository:
         (VaultEntry, VaultEntry.created_at),
         (ExerciseRecord, ExerciseRecord.done_at),
         (Reason, Reason.created_at),
+        (ProgressChart, ProgressChart.created_at),
     )
 
     def __init__(self, session: Session) -> None:

@@ -8,7 +8,9 @@ Every function raises :class:`bot.store.StoreUnavailable` (and nothing else from
 database) when the database can't be reached; bad arguments raise ``ValueError``.
 """
 
+import hashlib
 import logging
+import secrets
 import threading
 import time
 import zoneinfo
@@ -17,9 +19,12 @@ from datetime import datetime, timedelta
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.store import config, privacy
+from bot.store import progress as progress_store
 from bot.store.engine import session_scope
 from bot.store.models import NoContact, utcnow
+from bot.store.progress import CravingPoint, Progress
 from bot.store.repositories import (
+    ChartRepository,
     ConversationRepository,
     CravingRepository,
     ExerciseRepository,
@@ -262,6 +267,58 @@ def last_exercise(sender_id: str) -> Optional[str]:
         return ExerciseRepository(session).last(user.id) if user else None
 
 
+# --- progress --------------------------------------------------------------------------
+
+
+def progress(sender_id: str, days: int = progress_store.DEFAULT_DAYS) -> Progress:
+    """Returns the person's last ``days`` days: cravings, no-contact runs, slips, streak."""
+    now = utcnow()
+    with session_scope() as session:
+        user = UserRepository(session).find(sender_id)
+        if user is None:
+            return Progress(now=now, since=now - timedelta(days=days))
+        return progress_store.read(session, user, now, days)
+
+
+def last_craving(sender_id: str) -> Optional[CravingPoint]:
+    """Returns the person's newest craving (ratings and tool only), or None."""
+    with session_scope() as session:
+        user = UserRepository(session).find(sender_id)
+        return progress_store.last_craving(session, user) if user else None
+
+
+def chart_key_hash(key: str) -> str:
+    """The stored form of a chart link's key (SHA-256, hex)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def save_chart(sender_id: str, png: bytes, minutes: float) -> str:
+    """Keeps a progress picture for ``minutes``; returns the key for its link (192 bits).
+
+    Only the key's hash is stored. Expired pictures of everyone are deleted on the way.
+    """
+    if not isinstance(png, bytes) or not png:
+        raise ValueError("png must be non-empty bytes")
+    if minutes <= 0:
+        raise ValueError("minutes must be positive")
+    key = secrets.token_urlsafe(24)
+    now = utcnow()
+    with session_scope() as session:
+        user = UserRepository(session).get_or_create(sender_id)
+        charts = ChartRepository(session)
+        charts.purge_expired(now)
+        charts.add(user.id, chart_key_hash(key), png, now + timedelta(minutes=minutes))
+    return key
+
+
+def chart_png(key: str) -> Optional[bytes]:
+    """The picture behind a chart link's key while it is fresh, else None."""
+    if not isinstance(key, str) or not 16 <= len(key) <= 128:
+        return None
+    with session_scope() as session:
+        return ChartRepository(session).find(chart_key_hash(key), utcnow())
+
+
 # --- vault and reasons -----------------------------------------------------------------
 
 
@@ -299,6 +356,18 @@ def due_vault_entries(sender_id: str, now: Optional[datetime] = None) -> List[Va
             VaultItem(entry.id, entry.text, entry.created_at, entry.revisit_after)
             for entry in VaultRepository(session).due(user.id, now)
         ]
+
+
+def vault_entry(sender_id: str, entry_id: int) -> Optional[VaultItem]:
+    """Returns one of the person's own vault entries, or None (unknown, or someone else's)."""
+    with session_scope() as session:
+        user = UserRepository(session).find(sender_id)
+        if user is None:
+            return None
+        for entry in VaultRepository(session).all(user.id):
+            if entry.id == int(entry_id):
+                return VaultItem(entry.id, entry.text, entry.created_at, entry.revisit_after)
+        return None
 
 
 def mark_vault_revisited(entry_id: int) -> bool:

@@ -17,6 +17,7 @@ from actions.craving import (
     ActionUrgeCheckin,
     ValidateCravingForm,
 )
+from bot.content.daytime import is_daytime
 from bot.content.library import load_library
 from tests.fixtures.trackers import run, tracker, variants
 
@@ -438,3 +439,25 @@ async def test_choosing_never_ends_the_form_early(store):
         ),
     )
     assert outcome.slot("requested_slot") == "<unset>"
+
+
+async def test_a_kept_message_comes_back_the_next_day_in_daytime_where_they_are(store):
+    state = answer(
+        "craving_tool_done", "marigold 7f3a", "craving_contact", slots={"craving_choice": "vault"}
+    )
+    state.events[-1]["metadata"] = {"timezone": "America/Los_Angeles"}
+    outcome = await run(ValidateCravingForm(), state)
+    [scheduled] = outcome.of_type("reminder")
+    when = datetime.fromisoformat(scheduled["date_time"])
+    assert is_daytime(when, "America/Los_Angeles")
+    assert when - datetime.now(timezone.utc) >= timedelta(hours=common.vault_hours() - 0.01)
+    assert store.due_vault_entries(USER, when - timedelta(minutes=1)) == []
+    assert len(store.due_vault_entries(USER, when + timedelta(minutes=1))) == 1
+
+
+async def test_a_finished_craving_offers_the_progress_chart(store):
+    state = tracker(
+        "fresh", slots={"urge_before": 8, "urge_after": 4, "craving_choice": "urge_surfing"}
+    )
+    outcome = await run(ActionCravingReflect(), state)
+    assert "/show_progress" in [b["payload"] for b in outcome.buttons]

@@ -143,3 +143,20 @@ async def test_skip_moves_on_quietly(store):
     outcome = await run(ValidateExerciseForm(), state)
     assert outcome.texts == [LIB.text("night.opener_unknown")]
     assert outcome.slot("exercise_prelude") is None
+
+
+async def test_the_page_s_timezone_is_used_without_asking_and_remembered(store):
+    state = tracker("fresh", text="can't sleep", intent="cant_sleep")
+    state.events[-1]["metadata"] = {"timezone": "Europe/Berlin"}
+    outcome = await run(ActionNightStart(), state)
+    assert outcome.texts[0] in variants("night.opener_night", time="2:30 a.m.")
+    assert outcome.slot("exercise_prelude") is None  # not asked
+    assert outcome.slot("timezone") == "Europe/Berlin"
+    assert store.get_timezone(USER) == "Europe/Berlin"
+
+
+async def test_a_nonsense_page_timezone_is_ignored(store):
+    state = tracker("fresh", text="can't sleep", intent="cant_sleep")
+    state.events[-1]["metadata"] = {"timezone": "Not/AZone"}
+    outcome = await run(ActionNightStart(), state)
+    assert outcome.slot("exercise_prelude") == "local_time"  # asked once, as before

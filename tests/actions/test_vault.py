@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from actions.vault import ActionVaultAnswer, ActionVaultRevisit
+from bot.content.daytime import is_daytime
 from bot.content.library import load_library
-from tests.fixtures.trackers import run, tracker
+from tests.fixtures.trackers import run, tracker, variants
 
 LIB = load_library()
 USER = "fixture-user"
@@ -25,15 +26,52 @@ def reminder_fired(**slots):
     )
 
 
-async def test_a_due_message_is_offered_back_once(store):
-    entry = store.add_vault_entry(USER, "i still love you", revisit_after_hours=0)
-    outcome = await run(ActionVaultRevisit(), reminder_fired())
-    assert outcome.texts == [LIB.text("vault.revisit", text="i still love you")]
-    assert [b["payload"] for b in outcome.buttons] == ["/deny", "/affirm"]
-    assert outcome.slot("vault_entry_id") == entry
+async def test_the_notice_holds_none_of_their_words_and_shows_them_on_request(store):
+    words = "marigold lighthouse, remember tuesday? call 7f3a"
+    entry = store.add_vault_entry(USER, words, revisit_after_hours=0)
+    notice = await run(ActionVaultRevisit(), reminder_fired())
+    assert notice.texts[0] in variants("vault.notice")
+    for word in ("marigold", "lighthouse", "remember", "tuesday", "7f3a"):
+        assert word not in notice.all_text.lower()
+    assert [b["payload"] for b in notice.buttons] == ["/affirm", "/deny"]
+    assert notice.slot("vault_entry_id") == entry and notice.slot("vault_shown") is False
+
+    shown = await run(
+        ActionVaultAnswer(),
+        tracker("fresh", slots={"vault_entry_id": entry, "vault_shown": False},
+                text="/affirm", intent="affirm"),
+    )
+    assert shown.texts == [LIB.text("vault.revisit", text=words)]
+    assert [b["payload"] for b in shown.buttons] == ["/deny", "/affirm"]
+    assert shown.slot("vault_shown") is True
     assert store.due_vault_entries(USER) == []
     again = await run(ActionVaultRevisit(), reminder_fired())
     assert again.messages == []
+
+
+async def test_not_now_keeps_it_and_asks_the_next_day_in_daytime(store):
+    entry = store.add_vault_entry(USER, "come back to me", revisit_after_hours=0)
+    later = await run(
+        ActionVaultAnswer(),
+        tracker("fresh", slots={"vault_entry_id": entry, "vault_shown": False,
+                                "timezone": "Asia/Tokyo"}, text="/deny", intent="deny"),
+    )
+    assert later.texts == [LIB.text("vault.later")]
+    [again] = later.of_type("reminder")
+    when = datetime.fromisoformat(again["date_time"])
+    assert is_daytime(when, "Asia/Tokyo") and when > datetime.now(timezone.utc)
+    assert len(store.due_vault_entries(USER)) == 1  # still there, not shown
+
+
+async def test_someone_else_s_entry_is_never_shown(store):
+    entry = store.add_vault_entry("someone-else", "not yours", revisit_after_hours=0)
+    outcome = await run(
+        ActionVaultAnswer(),
+        tracker("fresh", slots={"vault_entry_id": entry, "vault_shown": False},
+                text="/affirm", intent="affirm"),
+    )
+    assert "not yours" not in outcome.all_text
+    assert outcome.texts == [LIB.text("vault.unavailable")]
 
 
 async def test_nothing_due_stays_quiet(store):
@@ -64,7 +102,9 @@ async def test_a_down_store_tries_again_later(broken_store):
 
 @pytest.mark.parametrize("intent, key", [("deny", "vault.let_go"), ("affirm", "vault.still_want")])
 async def test_the_answer_is_kind_either_way(store, intent, key):
-    state = tracker("fresh", slots={"vault_entry_id": 3}, text="x", intent=intent)
+    state = tracker(
+        "fresh", slots={"vault_entry_id": 3, "vault_shown": True}, text="x", intent=intent
+    )
     outcome = await run(ActionVaultAnswer(), state)
     assert outcome.texts == [LIB.text(key)]
     assert outcome.slot("vault_entry_id") is None

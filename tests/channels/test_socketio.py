@@ -284,6 +284,22 @@ async def test_one_bot_response_is_one_event_with_buttons_and_custom(harbor: Har
     assert (await client.say({"message": "next"}))["text"] == "echo: next"
 
 
+async def test_the_progress_chart_travels_as_image_with_its_summary(
+    harbor: Harbor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = "/progress/chart/" + "k" * 32
+    harbor.agent.replies["show my progress"] = [{"text": "What helped most: box breathing."}]
+    harbor.agent.replies["show my progress"][0]["image"] = link
+    client = await harbor.client()
+    await client.session()
+    monkeypatch.delenv("RASA_PUBLIC_URL", raising=False)
+    relative = await client.say({"message": "show my progress"})
+    assert relative == {"text": "What helped most: box breathing.", "image": link}
+    monkeypatch.setenv("RASA_PUBLIC_URL", "https://chat.example.org/")
+    absolute = await client.say({"message": "show my progress"})
+    assert absolute["image"] == "https://chat.example.org" + link
+
+
 async def test_a_pushed_message_reaches_every_page_of_the_session(harbor: Harbor) -> None:
     first = await harbor.client()
     session_id = await first.session()

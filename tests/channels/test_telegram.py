@@ -2,6 +2,7 @@
 the way Rasa mounts it, a stand-in for Rasa's agent, and a fake Bot API server that records
 what the user would receive."""
 
+import base64
 import contextlib
 import itertools
 import json
@@ -596,6 +597,49 @@ async def test_the_export_action_s_message_arrives_as_a_document(
 
     (sent,) = fake.of("sendDocument")
     assert json.loads(sent.files["document"][1]) == document
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+
+
+async def test_progress_arrives_as_a_photo_with_its_summary_as_caption(
+    harbor: Harbor, fake: FakeTelegram
+) -> None:
+    summary = "Here's your last 30 days.\nWhat helped most: box breathing."
+    photo = {"data": base64.b64encode(PNG).decode(), "caption": summary}
+    harbor.agent.replies["/show_progress"] = [{"custom": {"harbor_photo": photo}}]
+
+    await harbor.post(text_update("/progress"))
+
+    assert harbor.agent.texts == ["/show_progress"]
+    (sent,) = fake.of("sendPhoto")
+    assert sent.params == {"chat_id": str(CHAT), "caption": summary}
+    assert sent.files["photo"] == ("progress.png", PNG)
+    assert fake.sent_texts() == []
+
+
+async def test_a_summary_too_long_for_a_caption_follows_as_a_message(
+    harbor: Harbor, fake: FakeTelegram
+) -> None:
+    summary = " ".join(["word"] * 300)
+    photo = {"data": base64.b64encode(PNG).decode(), "caption": summary}
+    harbor.agent.replies["/show_progress"] = [{"custom": {"harbor_photo": photo}}]
+
+    await harbor.post(text_update("/progress"))
+
+    (sent,) = fake.of("sendPhoto")
+    assert "caption" not in sent.params
+    assert "".join(fake.sent_texts()) == summary
+
+
+async def test_a_failed_photo_still_brings_the_words(harbor: Harbor, fake: FakeTelegram) -> None:
+    fake.fail("sendPhoto", 400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+    photo = {"data": base64.b64encode(PNG).decode(), "caption": "What helped most: vault."}
+    harbor.agent.replies["/show_progress"] = [{"custom": {"harbor_photo": photo}}]
+
+    await harbor.post(text_update("/progress"))
+
+    assert fake.sent_texts() == ["What helped most: vault."]
 
 
 async def test_custom_payloads_for_other_channels_are_not_dumped_into_the_chat(

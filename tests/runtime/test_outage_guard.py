@@ -24,3 +24,19 @@ async def test_unreachable_action_server_yields_a_kind_message() -> None:
     )
     assert [e.text for e in events if isinstance(e, BotUttered)] == [outage_text()]
     assert "SOS" in outage_text()
+
+
+async def test_a_greeting_still_introduces_harbor_when_the_action_server_is_down() -> None:
+    install()
+    domain = Domain.from_yaml(
+        "version: '3.1'\nactions:\n  - action_welcome_back\nresponses:\n"
+        "  utter_greet:\n    - text: \"Hi, I'm Harbor, a bot.\"\n"
+    )
+    endpoint = EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook")
+    action = RemoteAction("action_welcome_back", endpoint)
+    tracker = DialogueStateTracker("outage-greet", domain.slots)
+    events = await action.run(
+        CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker,
+        domain,
+    )
+    assert [e.text for e in events if isinstance(e, BotUttered)] == ["Hi, I'm Harbor, a bot."]

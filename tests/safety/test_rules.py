@@ -77,7 +77,7 @@ CRISIS = _user("crisis", crisis_category="suicide", crisis_kind="distress", cris
     ("turns", "expected"),
     [
         ([CRISIS], [["utter_crisis"]]),
-        ([_user("greet"), CRISIS], [["utter_greet"], ["utter_crisis"]]),
+        ([_user("greet"), CRISIS], [["action_welcome_back"], ["utter_crisis"]]),
         ([CRISIS, _user("greet")], [["utter_crisis"], ["utter_crisis_checkin"]]),
         ([CRISIS, _user("affirm")], [["utter_crisis"], ["utter_crisis_grounding"]]),
         ([CRISIS, _user("request_grounding")], [["utter_crisis"], ["utter_crisis_grounding"]]),
@@ -91,11 +91,15 @@ CRISIS = _user("crisis", crisis_category="suicide", crisis_kind="distress", cris
         ),
         (
             [CRISIS, _user("false_alarm", crisis_active=False), _user("greet")],
-            [["utter_crisis"], ["utter_false_alarm", "action_record_false_alarm"], ["utter_greet"]],
+            [
+                ["utter_crisis"],
+                ["utter_false_alarm", "action_record_false_alarm"],
+                ["action_welcome_back"],
+            ],
         ),
         (
             [CRISIS, _user("feeling_safe", crisis_active=False), _user("greet")],
-            [["utter_crisis"], ["utter_feeling_safe"], ["utter_greet"]],
+            [["utter_crisis"], ["utter_feeling_safe"], ["action_welcome_back"]],
         ),
         ([_user("request_resources")], [["utter_resources"]]),
         ([_user("inform_country", country="GB")], [["utter_country_saved"]]),
@@ -114,7 +118,7 @@ def test_crisis_turns_get_the_designed_answers(
 
 def test_outside_a_crisis_small_talk_is_unchanged(trained: Tuple[RulePolicy, Domain]) -> None:
     assert _play(trained, [_user("greet"), _user("goodbye")]) == [
-        ["utter_greet"], ["utter_goodbye"]
+        ["action_welcome_back"], ["utter_goodbye"]
     ]
 
 
