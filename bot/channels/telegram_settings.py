@@ -32,6 +32,7 @@ DEFAULT_COMMANDS = {
     "delete": "delete_my_data",
     "export": "export_my_data",
     "stop": "stop",
+    "plan": "request_safety_plan",
 }
 
 # What Telegram accepts (Bot API setWebhook); checked here so a typo is reported at start.

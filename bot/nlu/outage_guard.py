@@ -5,14 +5,20 @@ crisis answers never depend on the action server (they are domain responses), bu
 turn that needs an action would go quiet. This component, placed in the NLU pipeline so it is
 loaded wherever the model is served, wraps ``RemoteAction.run`` once: when the action server
 cannot be reached, the person gets a short, kind line instead, and the next turn tries again.
+
+A few actions stand in for a domain response in a hard moment (the safety plan first, then
+the hotlines). When one of them fails, or does not answer within a few seconds, the domain
+response it stands in for is sent instead (``STANDS_IN_FOR``): with the action server down,
+SOS still brings the hotlines.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Dict, List, Text
 
-from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.actions.action import ActionBotResponse, ActionExecutionRejection, RemoteAction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -31,6 +37,15 @@ OUTAGE_TEXT = (
     "If you're not safe right now, type SOS."
 )
 _MARK = "_harbor_outage_guard"
+# Custom action -> the domain response sent in its place when the action server fails.
+STANDS_IN_FOR = {
+    "action_safety_plan_sos": "utter_resources",
+    "action_safety_plan_crisis": "utter_crisis",
+    "action_abuse_awareness": "utter_abuse_awareness_offline",
+}
+# How long those actions may take before the domain response goes out instead: a person
+# typing SOS never waits on a stuck action server.
+STAND_IN_TIMEOUT_SECONDS = 3.0
 
 
 def install() -> None:
@@ -40,11 +55,19 @@ def install() -> None:
     original = RemoteAction.run
 
     async def run_with_fallback(self: RemoteAction, *args: Any, **kwargs: Any) -> List[Event]:
+        stand_in = STANDS_IN_FOR.get(self.name())
         try:
-            return await original(self, *args, **kwargs)
+            if stand_in is None:
+                return await original(self, *args, **kwargs)
+            return await asyncio.wait_for(
+                original(self, *args, **kwargs), timeout=STAND_IN_TIMEOUT_SECONDS
+            )
         except ActionExecutionRejection:
             raise
-        except RasaException:
+        except (RasaException, asyncio.TimeoutError):
+            if stand_in is not None:
+                logger.error("Action %s failed; sent %s instead.", self.name(), stand_in)
+                return await ActionBotResponse(stand_in).run(*args, **kwargs)
             logger.error("Action %s failed; told the user to try again.", self.name())
             return [BotUttered(text=OUTAGE_TEXT, metadata={"harbor_outage": True})]
 

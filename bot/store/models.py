@@ -5,10 +5,10 @@ Every table and column carries ``info``: either ``describe`` (a plain-words phra
 generated from what the schema really holds) or ``internal`` (keys and bookkeeping that
 say nothing about the person). A test fails when a column has neither.
 
-Message text is kept only where the person deliberately stored it: vault entries and
-their own reasons list. Everything else is numbers, short codes and timestamps. That text,
-like every conversation event, is encrypted before it is written (:class:`EncryptedText`,
-``bot.security.crypto``).
+Message text is kept only where the person deliberately stored it: vault entries, their
+own reasons list and their safety plan. Everything else is numbers, short codes and
+timestamps. That text, like every conversation event, is encrypted before it is written
+(:class:`EncryptedText`, ``bot.security.crypto``).
 """
 
 import uuid
@@ -252,6 +252,25 @@ class Reason(Base):
     )
 
 
+class SafetyPlanItem(Base):
+    """One line of the person's own safety plan, under one of its seven steps."""
+
+    __tablename__ = "safety_plan_items"
+    __table_args__ = {"info": {"describe": "Your safety plan"}}
+
+    id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
+    user_id = _user_fk()
+    step = Column(
+        String(32), nullable=False, info={"describe": "which step of your plan each line is for"}
+    )
+    text = Column(
+        EncryptedText, nullable=False, info={"describe": "what you wrote in your safety plan"}
+    )
+    created_at = Column(
+        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when you wrote it"}
+    )
+
+
 # Tables holding a user's rows, children first: the order deletions run in.
 USER_TABLES = (
     Slip.__table__,
@@ -259,6 +278,7 @@ USER_TABLES = (
     VaultEntry.__table__,
     ExerciseRecord.__table__,
     Reason.__table__,
+    SafetyPlanItem.__table__,
     NoContact.__table__,
 )
 
