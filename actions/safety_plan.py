@@ -15,6 +15,7 @@ send the hotline answer alone, and with the action server down
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -38,6 +39,8 @@ SAVED_SLOT = "safety_plan_saved"
 SKIP_PAYLOAD = "/skip_step"
 KEEP_PAYLOAD = "/affirm"
 URGENT_KINDS = frozenset({"urgent_distress", "urgent_danger"})
+# Said about the plan while building it: answered as itself, then the step is offered back.
+ABOUT_THE_PLAN = frozenset({"show_safety_plan", "walk_safety_plan", "delete_safety_plan"})
 
 
 def content() -> safety_plan.PlanContent:
@@ -138,7 +141,11 @@ class ValidateSafetyPlanForm(FlowValidation):
             return {}
         if common.is_external(tracker):
             return {ANSWER_SLOT: None}
-        if interruptions.means_something_else(tracker, FREE_TEXT) or _stops(tracker):
+        if (
+            interruptions.means_something_else(tracker, FREE_TEXT)
+            or _stops(tracker)
+            or _about_the_plan(tracker)
+        ):
             return interruptions.interrupted(ANSWER_SLOT)
         answer = interruptions.confirmed_text(tracker)
         if answer is None:
@@ -157,6 +164,14 @@ class ValidateSafetyPlanForm(FlowValidation):
         if following >= len(content().steps):
             return {**slots, ANSWER_SLOT: True}
         return {**slots, ANSWER_SLOT: None, STEP_SLOT: float(following)}
+
+
+def _about_the_plan(tracker: Tracker) -> bool:
+    """True for "show my plan" and the like, said clearly (or tapped) mid-plan."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    clear = float(intent.get("confidence") or 0.0) >= interruptions.FREE_TEXT_CONFIDENCE
+    tapped = is_payload(common.latest_text(tracker))
+    return intent.get("name") in ABOUT_THE_PLAN and (clear or tapped)
 
 
 def _stops(tracker: Tracker) -> bool:
@@ -332,9 +347,9 @@ class _PlanFirst(Action):
 
     response = ""
 
+    @abstractmethod
     def name(self) -> Text:
-        """Set by each subclass."""
-        raise NotImplementedError
+        """Set by each subclass (abstract: this class is never registered)."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -200,3 +200,9 @@ async def test_walking_the_plan_goes_one_filled_step_at_a_time(store):
         "fresh", intent="walk_safety_plan", text="/walk_safety_plan",
         entities=[{"entity": "plan_step", "value": "3"}]))
     assert end.texts == [CONTENT.text("walk_end")]
+
+
+async def test_show_my_plan_mid_plan_is_answered_not_stored(store):
+    outcome = await run(ValidateSafetyPlanForm(), answer("show my plan", intent="show_safety_plan"))
+    assert outcome.of_type("action_execution_rejected")
+    assert store.get_plan(USER) == {}
