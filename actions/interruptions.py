@@ -95,6 +95,7 @@ UNCLEAR = frozenset(
         "choose_option",
         "thanks",
         "out_of_scope",
+        "skip_step",
     }
 )
 # What led up to a slip is often said with a feeling: those are the answer, not a new topic.

@@ -41,7 +41,8 @@ async def test_starting_explains_the_plan_and_begins_at_step_one(store):
 
 
 async def test_each_step_has_examples_and_skip(store):
-    outcome = await run(ActionAskPlanAnswer(), tracker("safety_plan_form", slots={"plan_step": 3.0}))
+    state = tracker("safety_plan_form", slots={"plan_step": 3.0})
+    outcome = await run(ActionAskPlanAnswer(), state)
     assert outcome.texts[0].startswith(CONTENT.steps[3].ask)
     assert '"text Priya"' in outcome.texts[0]
     assert [b["payload"] for b in outcome.buttons] == ["/skip_step"]

@@ -58,10 +58,14 @@ def test_the_lead_puts_people_first_and_stays_short() -> None:
         "distractions": ["the café", "the gym"],
     }
     lead = safety_plan.lead_text(CONTENT, plan)
-    assert lead == "Your plan says: text Priya; go out on the balcony and name five things; the café."
+    assert lead == (
+        "Your plan says: text Priya; go out on the balcony and name five things; the café."
+    )
     assert safety_plan.lead_text(CONTENT, {}) is None
 
 
 def test_showing_the_plan_leaves_skipped_steps_out() -> None:
     shown = safety_plan.show_text(CONTENT, {"people": ["text Priya"]})
-    assert shown.splitlines() == [CONTENT.text("show_title"), "• People I can ask for help: text Priya"]
+    assert shown.splitlines() == [
+        CONTENT.text("show_title"), "• People I can ask for help: text Priya"
+    ]

@@ -71,6 +71,7 @@ def _play(trained: Tuple[RulePolicy, Domain], turns: Sequence[List[Step]]) -> Li
 
 
 CRISIS = _user("crisis", crisis_category="suicide", crisis_kind="distress", crisis_active=True)
+OFFER = "utter_safety_plan_offer"
 # The same message from a person who has made a safety plan (the slot the plan actions set).
 PLANNER_CRISIS = [*CRISIS, ("slot", ("safety_plan_saved", True))]
 
@@ -107,10 +108,10 @@ PLANNER_CRISIS = [*CRISIS, ("slot", ("safety_plan_saved", True))]
         ),
         # A second crisis answer is still the crisis answer first; a safety plan is then
         # offered, once, without pressure (issue 14).
-        ([CRISIS, _user("crisis")], [["utter_crisis"], ["utter_crisis", "utter_safety_plan_offer"]]),
+        ([CRISIS, _user("crisis")], [["utter_crisis"], ["utter_crisis", OFFER]]),
         (
             [CRISIS, _user("greet"), _user("crisis")],
-            [["utter_crisis"], ["utter_crisis_checkin"], ["utter_crisis", "utter_safety_plan_offer"]],
+            [["utter_crisis"], ["utter_crisis_checkin"], ["utter_crisis", OFFER]],
         ),
         # With a plan: SOS and the crisis answer lead with it (the action stands in for the
         # domain response when the action server is down: bot/nlu/outage_guard.py).
