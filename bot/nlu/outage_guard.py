@@ -27,15 +27,12 @@ from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.content.library import say
 from bot.nlu import action_validation, variety
 from bot.nlu.stateless import StatelessComponent
 
 logger = logging.getLogger(__name__)
 
-OUTAGE_TEXT = (
-    "I'm having a little trouble on my side — give me a moment and try that again. "
-    "If you're not safe right now, type SOS."
-)
 _MARK = "_harbor_outage_guard"
 # Custom action -> the domain response sent in its place when the action server fails.
 STANDS_IN_FOR = {
@@ -46,6 +43,11 @@ STANDS_IN_FOR = {
 # How long those actions may take before the domain response goes out instead: a person
 # typing SOS never waits on a stuck action server.
 STAND_IN_TIMEOUT_SECONDS = 3.0
+
+
+def outage_text() -> str:
+    """What the person reads when the action server cannot be reached (``outage.actions_down``)."""
+    return say("outage.actions_down")
 
 
 def install() -> None:
@@ -69,7 +71,7 @@ def install() -> None:
                 logger.error("Action %s failed; sent %s instead.", self.name(), stand_in)
                 return await ActionBotResponse(stand_in).run(*args, **kwargs)
             logger.error("Action %s failed; told the user to try again.", self.name())
-            return [BotUttered(text=OUTAGE_TEXT, metadata={"harbor_outage": True})]
+            return [BotUttered(text=outage_text(), metadata={"harbor_outage": True})]
 
     setattr(run_with_fallback, _MARK, True)
     RemoteAction.run = run_with_fallback  # type: ignore[method-assign]
