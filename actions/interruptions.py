@@ -95,6 +95,7 @@ UNCLEAR = frozenset(
         "choose_option",
         "thanks",
         "out_of_scope",
+        "skip_step",
     }
 )
 # What led up to a slip is often said with a feeling: those are the answer, not a new topic.
@@ -142,6 +143,7 @@ FLOW_MEMORY = {
         "relapse_plan_suggested",
         "relapse_custom_plan",
     ),
+    "safety_plan_form": ("plan_step", "plan_editing", "plan_unsaved"),
 }
 
 
@@ -298,6 +300,11 @@ def describe(form: str, slot: Optional[str], values: Dict[str, Any]) -> Tuple[st
     if form == "relapse_form":
         where = "resume.where_plan" if slot == "relapse_plan" else "resume.where_trigger"
         return common.text("resume.what_relapse"), common.text(where)
+    if form == "safety_plan_form":
+        step = int(values.get("plan_step") or 0) + 1
+        return common.text("resume.what_safety_plan"), common.text(
+            "resume.where_step", step=step, total=7
+        )
     where = {
         "urge_before": "resume.where_urge_before",
         "craving_choice": "resume.where_choice",
@@ -449,6 +456,7 @@ def _unanswered(form: str, slot: Optional[str]) -> List[str]:
         "craving_form": ["urge_before", "craving_choice", "craving_tool_done", "urge_after"],
         "exercise_form": ["exercise_done"],
         "relapse_form": ["relapse_trigger", "relapse_plan"],
+        "safety_plan_form": ["plan_answer"],
     }[form]
     if slot not in order:
         return order

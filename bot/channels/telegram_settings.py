@@ -33,6 +33,7 @@ DEFAULT_COMMANDS = {
     "export": "export_my_data",
     "progress": "show_progress",
     "stop": "stop",
+    "plan": "request_safety_plan",
 }
 
 # What Telegram accepts (Bot API setWebhook); checked here so a typo is reported at start.

@@ -88,6 +88,25 @@ CHECK_YES_PATTERN = re.compile(
 CHECK_NO_PATTERN = re.compile(r"^\W*(no+|nope|nah+|not really|no i'?m not|i'?m not)\W*$", re.I)
 
 
+# A message that is only a command for the person's own safety plan ("help me make a safety
+# plan", "show my safety plan", "/plan"): "safety plan" is also a domestic-violence word for
+# the rules, which would put the direct question in front of the plan itself. Such a message
+# never gets the direct question; a crisis found in it still gets the crisis answer.
+PLAN_COMMAND_PATTERN = re.compile(
+    r"^\W*(please\s+)?((can|could) (you|we|i)\s+|i('d| would)? (like|want|need) to\s+|i need\s+|"
+    r"let'?s\s+|help me( to)?\s+|how do i\s+)*"
+    r"(make|create|build|start|write|set up|do|show( me)?|see|open|read( me)?|change|edit|"
+    r"update|redo|rewrite|delete|remove|erase|clear|walk( me)? through|go through|use)?\s*"
+    r"(me\s+)?(my|a|the)?\s*safety plan(\s+(with me|together|again|now|please|thing))*\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_plan_command(text: str) -> bool:
+    """True when the whole message is a command for the person's own safety plan."""
+    return bool(PLAN_COMMAND_PATTERN.match(text or ""))
+
+
 def is_sos(text: str) -> bool:
     """True when the whole message asks for the resources with the SOS keyword."""
     return bool(SOS_PATTERN.match(text or ""))
@@ -236,7 +255,9 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             )
         if assessment.is_crisis:
             self._mark(message, self.component_config["crisis_intent"], assessment)
-        elif assessment.is_check and _check_applies(message, tracker):
+        elif assessment.is_check and _check_applies(message, tracker) and not is_plan_command(
+            text
+        ):
             self._mark(message, self.component_config["check_intent"], assessment)
         elif self.component_config["resources_intent"] and is_sos(text):
             _set_intent(message, self.component_config["resources_intent"])

@@ -6,10 +6,10 @@ you store?" by :func:`bot.store.privacy.storage_sections`, in the words keyed
 the schema really holds) or ``internal`` (keys and bookkeeping that say nothing about the
 person). A test fails when a column has neither, or a shown one has no words.
 
-Message text is kept only where the person deliberately stored it: vault entries and
-their own reasons list. Everything else is numbers, short codes and timestamps. That text,
-like every conversation event, is encrypted before it is written (:class:`EncryptedText`,
-``bot.security.crypto``).
+Message text is kept only where the person deliberately stored it: vault entries, their
+own reasons list and their safety plan. Everything else is numbers, short codes and
+timestamps. That text, like every conversation event, is encrypted before it is written
+(:class:`EncryptedText`, ``bot.security.crypto``).
 """
 
 import uuid
@@ -272,6 +272,17 @@ class ProgressChart(Base):
     png = Column(LargeBinary, nullable=False, info=SHOWN)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow, info=SHOWN)
     expires_at = Column(UTCDateTime, nullable=False, info=INTERNAL)
+class SafetyPlanItem(Base):
+    """One line of the person's own safety plan, under one of its seven steps."""
+
+    __tablename__ = "safety_plan_items"
+    __table_args__ = {"info": SHOWN}
+
+    id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
+    user_id = _user_fk()
+    step = Column(String(32), nullable=False, info=SHOWN)
+    text = Column(EncryptedText, nullable=False, info=SHOWN)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow, info=SHOWN)
 
 
 # Tables holding a user's rows, children first: the order deletions run in.
@@ -282,6 +293,7 @@ USER_TABLES = (
     VaultEntry.__table__,
     ExerciseRecord.__table__,
     Reason.__table__,
+    SafetyPlanItem.__table__,
     NoContact.__table__,
 )
 

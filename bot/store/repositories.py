@@ -21,6 +21,7 @@ from bot.store.models import (
     NoContact,
     ProgressChart,
     Reason,
+    SafetyPlanItem,
     Slip,
     User,
     VaultEntry,
@@ -326,6 +327,35 @@ class ChartRepository:
         return result.rowcount or 0
 
 
+class SafetyPlanRepository:
+    """The person's own safety plan: lines under its seven steps."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, user_id: str, step: str, text: str) -> None:
+        """Adds one line under ``step``."""
+        self.session.add(SafetyPlanItem(user_id=user_id, step=step, text=text))
+        self.session.flush()
+
+    def clear(self, user_id: str, step: Optional[str] = None) -> int:
+        """Deletes the lines of one step (every step when None); returns how many."""
+        query = delete(SafetyPlanItem).where(SafetyPlanItem.user_id == user_id)
+        if step is not None:
+            query = query.where(SafetyPlanItem.step == step)
+        result = self.session.execute(query.execution_options(synchronize_session=False))
+        return result.rowcount or 0
+
+    def all(self, user_id: str) -> Sequence[SafetyPlanItem]:
+        """Returns every line, in the order it was written."""
+        query = (
+            select(SafetyPlanItem)
+            .where(SafetyPlanItem.user_id == user_id)
+            .order_by(SafetyPlanItem.id)
+        )
+        return self.session.execute(query).scalars().all()
+
+
 class RetentionRepository:
     """Deletes Harbor rows older than a cutoff."""
 
@@ -337,6 +367,7 @@ class RetentionRepository:
         (ExerciseRecord, ExerciseRecord.done_at),
         (Reason, Reason.created_at),
         (ProgressChart, ProgressChart.created_at),
+        (SafetyPlanItem, SafetyPlanItem.created_at),
     )
 
     def __init__(self, session: Session) -> None:

@@ -29,6 +29,7 @@ from bot.store.repositories import (
     CravingRepository,
     ExerciseRepository,
     ReasonRepository,
+    SafetyPlanRepository,
     StreakRepository,
     UserRepository,
     VaultRepository,
@@ -393,6 +394,56 @@ def list_reasons(sender_id: str) -> List[str]:
         if user is None:
             return []
         return [reason.text for reason in ReasonRepository(session).all(user.id)]
+
+
+# --- safety plan -----------------------------------------------------------------------
+
+
+def _step(value: Any) -> str:
+    return _code(value, "step")
+
+
+def set_plan_step(sender_id: str, step: str, lines: List[str]) -> None:
+    """Replaces what the person's safety plan says under ``step`` (empty: nothing)."""
+    step = _step(step)
+    lines = [_user_text(line) for line in lines]
+    with session_scope() as session:
+        user = UserRepository(session).get_or_create(sender_id)
+        plans = SafetyPlanRepository(session)
+        plans.clear(user.id, step)
+        for line in lines:
+            plans.add(user.id, step, line)
+    _maybe_purge()
+
+
+def add_plan_line(sender_id: str, step: str, text: str) -> None:
+    """Adds one line under ``step`` of the person's safety plan."""
+    step, text = _step(step), _user_text(text)
+    with session_scope() as session:
+        user = UserRepository(session).get_or_create(sender_id)
+        SafetyPlanRepository(session).add(user.id, step, text)
+    _maybe_purge()
+
+
+def get_plan(sender_id: str) -> Dict[str, List[str]]:
+    """The person's safety plan: step -> lines in the order written (empty: no plan)."""
+    with session_scope() as session:
+        user = UserRepository(session).find(sender_id)
+        if user is None:
+            return {}
+        plan: Dict[str, List[str]] = {}
+        for item in SafetyPlanRepository(session).all(user.id):
+            plan.setdefault(item.step, []).append(item.text)
+        return plan
+
+
+def delete_plan(sender_id: str) -> bool:
+    """Deletes the person's safety plan (nothing else); True when there was one."""
+    with session_scope() as session:
+        user = UserRepository(session).find(sender_id)
+        if user is None:
+            return False
+        return SafetyPlanRepository(session).clear(user.id) > 0
 
 
 # --- privacy ---------------------------------------------------------------------------

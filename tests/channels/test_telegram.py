@@ -528,6 +528,7 @@ async def test_a_5000_character_reply_arrives_in_two_messages(harbor: Harbor, fa
         ("/SOS@harbor_bot", "/request_resources"),
         ("/delete", "/delete_my_data"),
         ("/export", "/export_my_data"),
+        ("/plan", "/request_safety_plan"),
         ("/crisis", "crisis"),
         ('/inform_country{"country": "US"}', 'inform_country{"country": "US"}'),
         ("/", "/ask_capabilities"),

@@ -18,7 +18,7 @@ import requests
 
 from bench.procs import api_params
 from bench.scenarios import HARBOR_CONVERSATION
-from bot.runtime.outage_guard import STAND_INS
+from bot.runtime.outage_guard import STANDS_IN_FOR
 from tests import servers
 
 pytestmark = [pytest.mark.server, pytest.mark.model, pytest.mark.timeout(420)]
@@ -52,7 +52,7 @@ def _custom_actions(base_url: str) -> Set[str]:
     return {
         name
         for name in domain.get("actions", [])
-        if not name.startswith("utter_") and name not in STAND_INS
+        if not name.startswith("utter_") and name not in STANDS_IN_FOR
     }
 
 

@@ -17,7 +17,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 
 from bench.safety import load_corpus
-from bot.nlu.crisis_detector import CrisisDetector, is_sos
+from bot.nlu.crisis_detector import CrisisDetector, is_plan_command, is_sos
 
 MAX_FALSE_ALARM_RATE = 0.03
 
@@ -125,6 +125,46 @@ def test_a_crisis_wins_over_sos(detector: CrisisDetector) -> None:
 @pytest.mark.parametrize("text", [None, "", "   ", "/inform_country{\"country\":\"GB\"}"])
 def test_empty_and_payload_messages_pass_through(detector: CrisisDetector, text: Any) -> None:
     assert _parsed(detector, text).get("intent")["name"] == "craving_contact"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["help me make a safety plan", "show my safety plan", "change my safety plan", "safety plan"],
+)
+def test_a_safety_plan_command_is_not_met_with_the_direct_question(
+    detector: CrisisDetector, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: "safety plan" is a danger word for the rules; the command itself is not.
+
+    With the trained screen these commands come out as unclear (the direct question); that
+    question is waived for them. A crisis verdict never is (see the next tests).
+    """
+    import bot.safety
+
+    unclear = bot.safety.Assessment(None, ("rule: danger.violence_words",), bot.safety.TIER_CHECK,
+                                    False, 0.3)
+    monkeypatch.setattr(bot.safety, "assess", lambda *args, **kwargs: unclear)
+    assert is_plan_command(text)
+    message = _parsed(detector, text, intent="request_safety_plan")
+    assert message.get("intent")["name"] == "request_safety_plan"
+    other = _parsed(detector, "what's the point of any of it", intent="out_of_scope")
+    assert other.get("intent")["name"] == "crisis_check"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "help me make a safety plan to leave him safely",
+        "my safety plan is useless i want to die",
+        "i need a safety plan, he hits me",
+    ],
+)
+def test_a_safety_plan_with_more_in_it_is_still_screened(
+    detector: CrisisDetector, text: str
+) -> None:
+    assert not is_plan_command(text)
+    message = _parsed(detector, text, intent="request_safety_plan")
+    assert message.get("intent")["name"] in ("crisis", "crisis_check")
 
 
 def test_the_sos_shortcut_can_be_switched_off() -> None:

@@ -71,6 +71,9 @@ def _play(trained: Tuple[RulePolicy, Domain], turns: Sequence[List[Step]]) -> Li
 
 
 CRISIS = _user("crisis", crisis_category="suicide", crisis_kind="distress", crisis_active=True)
+OFFER = "utter_safety_plan_offer"
+# The same message from a person who has made a safety plan (the slot the plan actions set).
+PLANNER_CRISIS = [*CRISIS, ("slot", ("safety_plan_saved", True))]
 
 
 @pytest.mark.parametrize(
@@ -107,7 +110,21 @@ CRISIS = _user("crisis", crisis_category="suicide", crisis_kind="distress", cris
             [CRISIS, _user("inform_country", country="GB")],
             [["utter_crisis"], ["utter_resources"]],
         ),
-        ([CRISIS, _user("crisis")], [["utter_crisis"], ["utter_crisis"]]),
+        # A second crisis answer is still the crisis answer first; a safety plan is then
+        # offered, once, without pressure (issue 14).
+        ([CRISIS, _user("crisis")], [["utter_crisis"], ["utter_crisis", OFFER]]),
+        (
+            [CRISIS, _user("greet"), _user("crisis")],
+            [["utter_crisis"], ["utter_crisis_checkin"], ["utter_crisis", OFFER]],
+        ),
+        # With a plan: SOS and the crisis answer lead with it (the action stands in for the
+        # domain response when the action server is down: bot/runtime/outage_guard.py).
+        ([_user("request_resources", safety_plan_saved=True)], [["action_safety_plan_sos"]]),
+        ([PLANNER_CRISIS], [["action_safety_plan_crisis"]]),
+        (
+            [PLANNER_CRISIS, _user("crisis")],
+            [["action_safety_plan_crisis"], ["action_safety_plan_crisis"]],
+        ),
     ],
 )
 def test_crisis_turns_get_the_designed_answers(

@@ -35,13 +35,13 @@ def test_every_table_is_shown_in_the_privacy_answer() -> None:
         assert table.info.get("shown"), table.name
 
 
-def test_free_text_is_kept_only_in_the_vault_and_the_reasons_list() -> None:
+def test_free_text_is_kept_only_in_the_vault_the_reasons_list_and_the_safety_plan() -> None:
     text_columns = {
         f"{table.name}.{column.name}"
         for table, column in all_columns()
         if isinstance(column.type, (Text, EncryptedText))
     }
-    assert text_columns == {"vault_entries.text", "reasons.text"}
+    assert text_columns == {"vault_entries.text", "reasons.text", "safety_plan_items.text"}
 
 
 def test_every_free_text_column_is_encrypted_at_rest() -> None:
