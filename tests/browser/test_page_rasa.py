@@ -100,7 +100,7 @@ def test_crisis_card_then_a_quick_reply_then_quick_exit(page: Page, chat_url: st
     answers = page.locator("#log .msg-bot, #log .card-crisis")
     before = answers.count()
     page.get_by_role("button", name="US", exact=True).click()
-    expect(page.locator("#log .msg-user").last).to_have_text("US")
+    expect(page.locator("#log .msg-user p").last).to_have_text("US")
     expect(answers.nth(before)).to_be_visible()
 
     stored = json.loads(page.evaluate("sessionStorage.getItem('harbor.chat.v1')"))
