@@ -288,7 +288,9 @@ function showOffer() {
 function considerOffer(answered, message) {
   if (state.kept || state.offered) return;
   clearTimeout(offerTimer);
-  if (!answered || cardKind(message) || state.messages.some((m) => m.local)) return;
+  if (!answered || cardKind(message)) return;
+  // Not in a conversation that has had a crisis card: that is not the moment to ask.
+  if (state.messages.some((m) => m.from === "bot" && cardKind(m.message))) return;
   offerTimer = setTimeout(showOffer, OFFER_DELAY_MS);
 }
 
@@ -375,6 +377,7 @@ function checkLength() {
 
 function autoGrow() {
   ui.input.style.height = "auto";
+  if (!ui.input.value) return; // the placeholder alone never makes the box taller
   ui.input.style.height = `${ui.input.scrollHeight}px`;
 }
 
