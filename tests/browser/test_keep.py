@@ -44,20 +44,7 @@ def reopen(browser: Browser, first: BrowserContext, watch: Watch) -> BrowserCont
     """Closes ``first`` and opens a new browser with the storage it left (a new visit)."""
     storage = first.storage_state()
     first.close()
-    context = new_context(browser, watch, PHONE)
-    context.close()
-    context = browser.new_context(viewport=PHONE, locale="en-US", storage_state=storage)
-    context.route("**/*", lambda route: guard(route, watch))
-    return context
-
-
-def guard(route, watch: Watch) -> None:  # noqa: ANN001 - Playwright's Route
-    host = route.request.url.split("/")[2].split(":")[0]
-    if host in ("127.0.0.1", "localhost"):
-        route.continue_()
-    else:
-        watch.external.append(route.request.url)
-        route.abort()
+    return new_context(browser, watch, PHONE, storage_state=storage)
 
 
 @pytest.fixture
