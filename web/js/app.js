@@ -5,6 +5,7 @@ import * as render from "./render.js";
 import { countryFromPayload, countryFromText, isSos, sosMessage } from "./sos.js";
 import { clearAll, forgetDevice, keepOnDevice, load, save } from "./store.js";
 
+const SOCKET_CLIENT = "/vendor/socket.io.min.js";
 const config = Object.assign(
   {
     socketUrl: "http://127.0.0.1:5005",
@@ -58,6 +59,8 @@ let offerTimer = null;
 let cardCount = 0;
 let lastBotAt = 0;
 let lastEscapeAt = 0;
+// Messages written before the socket client has loaded; sent as soon as it has.
+const pending = [];
 // A message went out and Harbor has not answered it yet (socket.io holds it while offline).
 let awaiting = false;
 let offlineNote = "";
@@ -163,11 +166,13 @@ function send(payload, shown) {
   showEntry(entry);
   if (isSos(payload)) showSosCard();
   // socket.io buffers this while offline and sends it when the connection is back.
-  socket?.emit("user_uttered", {
+  const data = {
     message: payload,
     session_id: state.sessionId,
     metadata: { language: navigator.language || "", timezone: timeZone() },
-  });
+  };
+  if (socket) socket.emit("user_uttered", data);
+  else pending.push(data);
   awaiting = true;
   if (isOnline()) {
     setStatus("");
@@ -307,18 +312,41 @@ function wentOffline(text) {
   setStatus(offlineNote || text, "offline");
 }
 
-function connect() {
-  if (typeof window.io !== "function") {
-    setStatus("The chat could not load. Please reload the page.", "failed");
+function couldNotLoad() {
+  setStatus("The chat could not load. Please reload the page.", "failed");
+}
+
+/**
+ * Loads the socket client after the page is usable, so its bytes do not hold up the first
+ * screen on a slow connection (SOS, Quick exit and the history work without it).
+ */
+function loadSocketClient() {
+  setStatus("Connecting…", "connecting");
+  if (typeof window.io === "function") {
+    connect();
     return;
   }
-  setStatus("Connecting…", "connecting");
+  const script = document.createElement("script");
+  script.src = SOCKET_CLIENT;
+  script.addEventListener("load", connect, { once: true });
+  script.addEventListener("error", couldNotLoad, { once: true });
+  document.head.append(script);
+}
+
+function connect() {
+  if (typeof window.io !== "function") {
+    couldNotLoad();
+    return;
+  }
   socket = window.io(config.socketUrl, {
     path: config.socketPath,
     transports: ["websocket", "polling"],
     reconnectionDelayMax: 10000,
   });
   socket.on("connect", () => {
+    if (!performance.getEntriesByName("harbor-connected").length) {
+      performance.mark("harbor-connected");
+    }
     offlineNote = "";
     setStatus("", "connected");
     socket.emit("session_request", { session_id: state.sessionId });
@@ -335,6 +363,10 @@ function connect() {
     wentOffline("Connection lost. Reconnecting… your messages will be sent when it is back.");
   });
   socket.on("connect_error", () => wentOffline(UNREACHABLE));
+  for (const data of pending.splice(0)) {
+    data.session_id = state.sessionId;
+    socket.emit("user_uttered", data);
+  }
 }
 
 /** Clears this tab's chat and the socket, then leaves for a neutral site (no way Back). */
@@ -442,8 +474,9 @@ function start() {
   });
   ui.exit.addEventListener("click", quickExit);
   ui.sos.addEventListener("click", () => send("SOS", "SOS"));
-  connect();
   document.documentElement.dataset.ready = "true";
+  loadSocketClient();
+  performance.mark("harbor-ready"); // the page takes input from here on
 }
 
 start();
