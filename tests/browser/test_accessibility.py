@@ -73,6 +73,7 @@ def test_axe_finds_nothing_in_a_conversation_with_buttons_and_the_offer(
     expect(phone.get_by_role("button", name="My heart is racing")).to_be_visible()
     expect(phone.locator("#log .offer").get_by_role("button", name="No thanks")).to_be_visible()
     assert_no_violations(phone, "conversation")
+    screenshot(phone, "browser-keep-offer-phone")
     phone.get_by_role("button", name="I want to text my ex").click()
     expect(phone.locator("#log .msg-bot").last).to_contain_text("ride it out")
     assert_no_violations(phone, "conversation after a reply")
@@ -112,6 +113,7 @@ def test_axe_finds_nothing_with_the_menu_open_and_a_picture(phone: Page, stub: S
     phone.get_by_role("button", name="Menu").click()
     expect(phone.get_by_role("heading", name="This device and your privacy")).to_be_visible()
     assert_no_violations(phone, "menu open, picture in the chat")
+    screenshot(phone, "browser-menu-phone")
 
 
 def test_axe_finds_nothing_offline(phone: Page, offline_url: str) -> None:

@@ -224,3 +224,19 @@ def test_a_picture_from_anywhere_else_is_not_loaded(
     expect(phone.locator("#log .msg-bot p").last).to_have_text(stub_bot.CHART_TEXT)
     assert phone.locator("#log img").count() == 0
     assert watch.external == []
+
+
+def test_quick_exit_in_one_tab_closes_harbor_in_the_other_tabs(
+    context: BrowserContext, stub: StubSite
+) -> None:
+    first = context.new_page()
+    open_chat(first, stub)
+    say(first, "hi")
+    first.locator("#log .offer").get_by_role("button", name="Keep me on this device").click()
+    second = context.new_page()  # the same chat, kept on this device, in another tab
+    open_chat(second, stub)
+    expect(second.locator("#log .msg-user p")).to_have_text(["hi"])
+    first.get_by_role("button", name=EXIT).click()
+    first.wait_for_url("https://www.wikipedia.org/")
+    second.wait_for_url("https://www.wikipedia.org/")
+    assert "A neutral page." in second.content()

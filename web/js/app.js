@@ -59,6 +59,8 @@ let offerTimer = null;
 let cardCount = 0;
 let lastBotAt = 0;
 let lastEscapeAt = 0;
+// Quick exit in one tab closes Harbor in this browser's other tabs too.
+const tabs = "BroadcastChannel" in window ? new BroadcastChannel("harbor") : null;
 // Messages written before the socket client has loaded; sent as soon as it has.
 const pending = [];
 // A message went out and Harbor has not answered it yet (socket.io holds it while offline).
@@ -374,6 +376,11 @@ function quickExit() {
   clearTimeout(offerTimer);
   clearAll();
   try {
+    tabs?.postMessage("quick-exit");
+  } catch {
+    /* leaving anyway */
+  }
+  try {
     socket?.disconnect();
   } catch {
     /* leaving anyway */
@@ -466,6 +473,9 @@ function start() {
   ui.keep.addEventListener("click", keep);
   ui.forget.addEventListener("click", forget);
   document.addEventListener("keydown", onPageKey);
+  tabs?.addEventListener("message", (event) => {
+    if (event.data === "quick-exit") quickExit();
+  });
   ui.form.addEventListener("submit", onSubmit);
   ui.input.addEventListener("keydown", onKeyDown);
   ui.input.addEventListener("input", () => {
