@@ -53,7 +53,7 @@ class WebSettings:
             frame_ancestors=[
                 origin_of(item) for item in os.environ.get("HARBOR_FRAME_ANCESTORS", "").split()
             ],
-            retention_days=store_config.retention_days(),
+            retention_days=retention_days(),
         )
 
     def content_security_policy(self) -> str:
@@ -105,6 +105,18 @@ class WebSettings:
         }
         body = json.dumps(config, ensure_ascii=True).replace("<", "\\u003c")
         return f"window.HARBOR_CONFIG = Object.freeze({body});\n"
+
+
+def retention_days() -> Optional[int]:
+    """``HARBOR_RETENTION_DAYS`` for the page's words, or None when off or mistyped.
+
+    A mistyped setting must not keep the page (and its offline SOS) from starting; the
+    page then names no number of days.
+    """
+    try:
+        return store_config.retention_days()
+    except ValueError:
+        return None
 
 
 def origin_of(url: str) -> str:

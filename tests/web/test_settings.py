@@ -60,6 +60,8 @@ def test_the_page_learns_how_long_the_server_keeps_a_conversation(
     assert config_of(WebSettings.from_env())["retentionDays"] == 30
     monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
     assert config_of(WebSettings.from_env())["retentionDays"] == 0
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "ninety")  # the page still starts
+    assert config_of(WebSettings.from_env())["retentionDays"] == 0
 
 
 @pytest.mark.parametrize(
