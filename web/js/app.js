@@ -251,6 +251,8 @@ function fromTemplate(id) {
 function showDeviceChoice() {
   ui.deviceTab.hidden = state.kept;
   ui.deviceKept.hidden = !state.kept;
+  byId("intro-tab").hidden = state.kept;
+  byId("intro-kept").hidden = !state.kept;
   ui.keep.hidden = state.kept;
   ui.forget.hidden = !state.kept;
   document.documentElement.dataset.kept = state.kept ? "yes" : "no";
