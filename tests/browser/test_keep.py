@@ -102,12 +102,14 @@ def test_forget_this_device_clears_it_at_once(
 ) -> None:
     page = context.new_page()
     open_chat(page, stub)
-    expect(page.locator("#intro")).to_contain_text("Closing this tab")
+    expect(page.locator("#intro-tab")).to_be_visible()
+    expect(page.locator("#intro-kept")).to_be_hidden()
     page.get_by_role("button", name="Menu").click()
     expect(page.locator("#device-tab")).to_be_visible()
     page.get_by_role("button", name="Keep me on this device").click()
-    expect(page.locator("#intro")).to_contain_text("This device remembers you")
-    expect(page.locator("#intro")).not_to_contain_text("Closing this tab")
+    # The page no longer says "closing this tab clears it": now it would not.
+    expect(page.locator("#intro-kept")).to_be_visible()
+    expect(page.locator("#intro-tab")).to_be_hidden()
     say(page, "hi")
     expect(page.locator("#log .msg-bot")).to_have_count(1)
     assert kept(page)["messages"]
