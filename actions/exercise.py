@@ -2,7 +2,7 @@
 
 ``exercise_form`` has one required slot, ``exercise_done``; every reply advances a step
 (free text works as well as the "Next" button) until the last step sets it. "stop" and a
-crisis message never reach the form (see the slot mapping in domain/flows.yml).
+crisis message never reach the form (see the slot mapping in domain/exercise.yml).
 """
 
 from __future__ import annotations

@@ -50,7 +50,10 @@ def ask_local_time(dispatcher: CollectingDispatcher) -> None:
     """Asks once for the local time (a "Skip" button moves straight on)."""
     dispatcher.utter_message(
         text=common.text("night.ask_time"),
-        buttons=[button("Skip", NEXT_PAYLOAD), button(common.text("button.stop"), "/stop")],
+        buttons=[
+            button(common.text("button.skip"), NEXT_PAYLOAD),
+            button(common.text("button.stop"), "/stop"),
+        ],
     )
 
 

@@ -15,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, ReminderCancelled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import common
 from bot.store import StoreUnavailable, service
 from bot.store.identity import pseudonym
 from bot.store.privacy import DELETION_SLOT
@@ -25,11 +26,35 @@ EXPORT_FAILED_SLOT = "export_failed"
 # Each export sends everything again; a few an hour is plenty for a person, and a bound for
 # anyone who got hold of a conversation id.
 DEFAULT_EXPORTS_PER_HOUR = 3
-EXPORT_LIMIT_LINE = (
-    "I've sent you a copy {count} times in the last hour, so I'll wait a little before "
-    "sending another. The copies I sent have everything: nothing has changed since that "
-    "you can't see in our chat."
-)
+
+
+def storage_lines() -> List[str]:
+    """One line per kind of data kept: "• Your vault: the messages you wrote...; when..."."""
+    return [
+        f"• {common.text(heading)}: {'; '.join(common.text(field) for field in fields)}."
+        for heading, fields in service.storage_sections()
+    ]
+
+
+def describe_storage() -> str:
+    """An honest, plain answer to "what do you store and who can read it?".
+
+    The kinds of data come from the store's models, so the answer follows the schema.
+    """
+    days = service.retention_setting()
+    keep = (
+        common.text("privacy.kept_for_days", days=days)
+        if days
+        else common.text("privacy.kept_until_deleted")
+    )
+    return "\n\n".join(
+        [
+            common.text("privacy.storage_intro"),
+            "\n".join(storage_lines()),
+            common.text("privacy.who_reads"),
+            f"{keep} {common.text('privacy.export_or_delete')}",
+        ]
+    )
 
 
 def exports_per_hour() -> int:
@@ -88,7 +113,7 @@ class ActionExportMyData(Action):
         try:
             recent = await asyncio.to_thread(service.exports_since, tracker.sender_id, since)
             if recent >= exports_per_hour():
-                dispatcher.utter_message(text=EXPORT_LIMIT_LINE.format(count=recent))
+                dispatcher.utter_message(text=common.text("privacy.export_limit", count=recent))
                 return [SlotSet(EXPORT_FAILED_SLOT, False)]
             document = await asyncio.to_thread(service.export_user, tracker.sender_id)
         except StoreUnavailable:
@@ -120,5 +145,5 @@ class ActionDescribeStorage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         """Sends the description; needs no database, so it works during an outage too."""
-        dispatcher.utter_message(text=service.describe_storage())
+        dispatcher.utter_message(text=describe_storage())
         return []

@@ -109,9 +109,9 @@ def degraded_replies() -> frozenset:
     except ImportError:
         pass
     try:
-        from bot.nlu.outage_guard import OUTAGE_TEXT
+        from bot.nlu.outage_guard import outage_text
 
-        texts.add(OUTAGE_TEXT)
+        texts.add(outage_text())
     except ImportError:
         pass
     return frozenset(texts)

@@ -155,7 +155,7 @@ async def inspect_conversation(base_url: str, conversation_id: str) -> Dict[str,
 
 def _outage_text() -> Optional[str]:
     try:
-        from bot.nlu.outage_guard import OUTAGE_TEXT
+        from bot.nlu.outage_guard import outage_text
     except ImportError:
         return None
-    return OUTAGE_TEXT
+    return outage_text()

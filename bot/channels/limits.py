@@ -14,28 +14,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from bot.content.library import say
 from bot.safety.fallback import FALLBACK_CRISIS_REPLY, screen_long_text
+
+# Channels say their own lines with limits.say(key): keyed in bot/content/data/messages.yml.
 
 DEFAULT_MAX_MESSAGE_CHARS = 4000
 MAX_SENDER_ID_CHARS = 128
 
-TOO_LONG_REPLY = (
-    "That's a long message — could you send it in parts? "
-    "A few sentences at a time works best for me. "
-    "If you are in danger or thinking about ending your life, type SOS."
-)
-EMPTY_REPLY = "I'm here whenever you're ready. Type anything — or SOS for crisis lines."
-UNREADABLE_REPLY = (
-    "I couldn't read that message. Could you type it again as plain text?"
-)
-RATE_LIMITED_REPLY = (
-    "You're sending messages faster than I can read them. Give me a few seconds, "
-    "then send that again. If you are in danger right now, type SOS."
-)
-FAILURE_REPLY = (
-    "Something went wrong on my side and I may have missed that. "
-    "Could you send it again in a moment?"
-)
 
 # C0/C1 control characters other than tab and newline carry no meaning in a chat
 # message; NUL in particular breaks PostgreSQL text columns.
@@ -112,17 +98,17 @@ def check_text(value: Any, limit: Optional[int] = None) -> Checked:
         ``Checked`` with the cleaned text, or the verdict and the reply to send.
     """
     if not isinstance(value, str) or not is_encodable(value):
-        return Checked(Verdict.NOT_TEXT, reply=UNREADABLE_REPLY)
+        return Checked(Verdict.NOT_TEXT, reply=say("channel.unreadable"))
     limit = limit or max_message_chars()
     # Measure before cleaning so a huge message never costs more than one length check.
     if len(value) > limit:
         # Too long for NLU, but never too long for the safety screen.
         if screen_long_text(value, limit).category:
             return Checked(Verdict.TOO_LONG, reply=FALLBACK_CRISIS_REPLY)
-        return Checked(Verdict.TOO_LONG, reply=TOO_LONG_REPLY)
+        return Checked(Verdict.TOO_LONG, reply=say("channel.too_long"))
     text = clean_text(value)
     if not text:
-        return Checked(Verdict.EMPTY, reply=EMPTY_REPLY)
+        return Checked(Verdict.EMPTY, reply=say("channel.empty"))
     return Checked(Verdict.OK, text=text)
 
 
@@ -159,4 +145,4 @@ def rate_limited_reply(value: Any) -> str:
     if isinstance(value, str) and is_encodable(value) and value.strip():
         if screen_long_text(value, max_message_chars()).category:
             return FALLBACK_CRISIS_REPLY
-    return RATE_LIMITED_REPLY
+    return say("channel.rate_limited")

@@ -123,7 +123,7 @@ def validate(data: Dict[Text, Any]) -> RestRequest:
     if checked.verdict is limits.Verdict.NOT_TEXT:
         raise BadRequest(400, "invalid_message", "'message' must be a string of text.")
     if checked.verdict is limits.Verdict.EMPTY:
-        raise BadRequest(400, "empty_message", "'message' is empty. " + limits.EMPTY_REPLY)
+        raise BadRequest(400, "empty_message", "'message' is empty. " + limits.say("channel.empty"))
     metadata = data.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest(400, "invalid_metadata", "'metadata' must be a JSON object.")
@@ -226,7 +226,7 @@ class HarborRestInput(RestInput):
 
 
 def _failure(sender_id: str) -> Dict[Text, Any]:
-    return {"recipient_id": sender_id, "text": limits.FAILURE_REPLY}
+    return {"recipient_id": sender_id, "text": limits.say("channel.failure")}
 
 
 def _wants_stream(request: Request) -> bool:

@@ -319,7 +319,7 @@ class HarborSocketIOInput(SocketIOInput):
         inside Rasa is logged without the user's text and answered kindly.
         """
         if not isinstance(data, dict):
-            await self._reply(sid, limits.UNREADABLE_REPLY)
+            await self._reply(sid, limits.say("channel.unreadable"))
             return
         checked = limits.check_text(data.get("message"))
         if not checked.ok:
@@ -344,7 +344,7 @@ class HarborSocketIOInput(SocketIOInput):
             # The type only: exception texts (e.g. SQL parameters) may hold the message.
             logger.error("socket.io turn failed inside Rasa: %s", type(error).__name__)
             logger.debug("socket.io turn failure", exc_info=True)
-            await self._reply(sid, limits.FAILURE_REPLY)
+            await self._reply(sid, limits.say("channel.failure"))
 
     async def _sender_id(self, sid: Text, data: Dict[Text, Any]) -> Optional[str]:
         """The conversation a socket's message belongs to.

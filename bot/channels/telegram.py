@@ -69,27 +69,15 @@ _REMEMBERED_GROUPS = 1024
 _CHAT_ID = re.compile(r"-?[0-9]{1,20}")
 _COMMAND = re.compile(r"/([A-Za-z0-9_]{1,64})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?", re.DOTALL)
 
-NON_TEXT_LINE = (
-    "I can only read text messages — could you type it? If you need help right now, send /sos."
-)
-CAPTION_LINE = "I can only read text, so I'll go by the words you sent with it."
-EXPIRED_BUTTON_LINE = "That button has expired — could you type your answer instead?"
-FAILURE_LINE = (
-    "Sorry — something went wrong on my side and I couldn't answer that. "
-    "Could you send it again? If you need help right now, send /sos."
-)
 # /sos must never come back empty, even when the assistant itself is down.
 SOS_FALLBACK_LINE = FALLBACK_CRISIS_REPLY
-BUTTONS_PROMPT = "Choose one:"
 
 
 def group_line(bot_name: str) -> str:
     """The polite answer in groups: Harbor only talks one to one."""
-    where = f" at https://t.me/{bot_name}" if bot_name else ""
-    return (
-        "Hi! I only talk in private chats, so I don't read or keep anything here. "
-        f"You can message me directly{where}."
-    )
+    if bot_name:
+        return limits.say("telegram.group_with_link", bot_name=bot_name)
+    return limits.say("telegram.group")
 
 
 def sender_id_for(chat_id: int) -> str:
@@ -155,7 +143,7 @@ class HarborTelegramOutput(OutputChannel):
             return
         vertical = kwargs.get("button_type") == "vertical"
         keyboard = inline_keyboard(buttons or [], self._codec, vertical=vertical)
-        pieces = split_text(text or "") or [BUTTONS_PROMPT]
+        pieces = split_text(text or "") or [limits.say("telegram.buttons_prompt")]
         for index, piece in enumerate(pieces):
             params = _text_params(chat_id, piece)
             if keyboard and index == len(pieces) - 1:
@@ -346,20 +334,20 @@ class HarborTelegramInput(InputChannel):
         if self._output is not None and incoming.chat_id is not None:
             await self._output.send_text_with_buttons(
                 sender_id_for(incoming.chat_id),
-                telegram_forwarded.QUESTION,
-                telegram_forwarded.BUTTONS,
+                telegram_forwarded.question(),
+                telegram_forwarded.buttons(),
             )
 
     async def _on_button(self, incoming: Incoming, on_new_message: Handler) -> None:
         if not self.limiter.allow(incoming.chat_id):
-            await self._say(incoming, limits.RATE_LIMITED_REPLY)
+            await self._say(incoming, limits.say("channel.rate_limited"))
             return
         payload = self._codec.decode(incoming.callback_data or "")
         if payload is None:
-            await self._say(incoming, EXPIRED_BUTTON_LINE)
+            await self._say(incoming, limits.say("telegram.expired_button"))
             return
         if payload == telegram_forwarded.SOMEONE_ELSE_PAYLOAD:
-            await self._say(incoming, telegram_forwarded.SOMEONE_ELSE_LINE)
+            await self._say(incoming, telegram_forwarded.someone_else_line())
             return
         if incoming.message_id is not None:
             # One answer per question: an old keyboard pressed later would derail the flow.
@@ -375,9 +363,9 @@ class HarborTelegramInput(InputChannel):
 
     async def _on_media(self, incoming: Incoming, on_new_message: Handler) -> None:
         if not incoming.text:
-            await self._say(incoming, NON_TEXT_LINE)
+            await self._say(incoming, limits.say("telegram.not_text"))
             return
-        await self._say(incoming, CAPTION_LINE)
+        await self._say(incoming, limits.say("telegram.caption"))
         await self._on_text(dataclasses.replace(incoming, kind=Kind.TEXT), on_new_message)
 
     async def _on_group(self, incoming: Incoming) -> None:
@@ -427,7 +415,7 @@ class HarborTelegramInput(InputChannel):
             logger.error("Telegram: handling a message failed: %s", type(error).__name__)
             logger.debug("Telegram message failure", exc_info=True)
             sos = text == f"/{self.settings.commands['sos']}"
-            await self._say(incoming, SOS_FALLBACK_LINE if sos else FAILURE_LINE)
+            await self._say(incoming, SOS_FALLBACK_LINE if sos else limits.say("telegram.failure"))
 
     async def _say(self, incoming: Incoming, line: str) -> None:
         if self._output is not None and incoming.chat_id is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping
 
+from bot.channels import limits
 from bot.safety import assess
 
 # A payload the Telegram channel answers itself (it never reaches Rasa).
@@ -29,25 +30,24 @@ FORWARD_FIELDS = (
     "forward_date",
 )
 
-QUESTION = (
-    "This is a forwarded message, and what it says worries me. "
-    "Are these your words, or did someone else write them to you?"
-)
-BUTTONS: List[Dict[str, Any]] = [
-    {"title": "These are my words", "payload": MINE_PAYLOAD},
-    {"title": "Someone else wrote it", "payload": SOMEONE_ELSE_PAYLOAD},
-]
-SOMEONE_ELSE_LINE = (
-    "Thank you for showing me. If you believe they are in danger right now, call the "
-    "emergency number where they are (911 in the US and Canada, 112 in most of Europe, 999 "
-    "in the UK) and tell them what you know. In the US or Canada, 988 (call or text) also "
-    "advises people worried about someone else; findahelpline.com lists lines in other "
-    "countries.\n\n"
-    "Their safety matters, and it is not yours to carry alone. You do not have to reply, "
-    "meet them or go back to keep them safe: a threat like this, when someone leaves, is "
-    "also a way of making them stay. If it frightens you, or you are in danger yourself, "
-    "type SOS."
-)
+def question() -> str:
+    """Whose words are these? Asked when a forwarded message reads as a crisis."""
+    return limits.say("forwarded.question")
+
+
+def buttons() -> List[Dict[str, Any]]:
+    """The two answers to :func:`question`."""
+    return [
+        {"title": limits.say("button.forwarded_mine"), "payload": MINE_PAYLOAD},
+        {"title": limits.say("button.forwarded_someone_else"), "payload": SOMEONE_ELSE_PAYLOAD},
+    ]
+
+
+def someone_else_line() -> str:
+    """What to do when someone else wrote it: their emergency number, 988, not yours to carry."""
+    return "\n\n".join(
+        [limits.say("forwarded.someone_else"), limits.say("forwarded.someone_else_more")]
+    )
 
 
 def is_forwarded(message: Mapping[str, Any]) -> bool:

@@ -8,6 +8,7 @@ with :class:`ContentError`; asking for an id that doesn't exist raises
 
 from __future__ import annotations
 
+import logging
 import random
 import re
 import string
@@ -18,7 +19,10 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.safety.fallback import FALLBACK_CRISIS_REPLY
+
 DATA_DIR = Path(__file__).parent / "data"
+logger = logging.getLogger(__name__)
 EXERCISE_FILES = ("grounding.yml", "reparenting.yml", "urge_surfing.yml", "wind_down.yml")
 EXERCISE_KINDS = ("grounding", "reparenting", "urge_surfing", "wind_down")
 MAX_MESSAGE_CHARS = 600
@@ -159,6 +163,26 @@ def load_library(directory: Optional[Path] = None) -> Library:
         ContentError: When any file is missing, malformed or inconsistent.
     """
     return _load(str(Path(directory or DATA_DIR).resolve()))
+
+
+def say(key: str, **fields: Any) -> str:
+    """The first wording of message ``key`` from ``messages.yml``, with ``fields`` filled in.
+
+    For code that says a fixed line and needs nothing else from the library (channels, the
+    outage guard): only ``messages.yml`` is read, once. It never raises: when the wording
+    cannot be read, the person still gets an answer, the last-resort crisis text that lives
+    in code (``bot.safety.fallback``) for exactly this case.
+    """
+    try:
+        return _load_messages(str(DATA_DIR.resolve()))[key][0].format(**fields)
+    except (ContentError, LookupError):
+        logger.exception("Message %s could not be read; sending the last-resort text.", key)
+        return FALLBACK_CRISIS_REPLY
+
+
+@lru_cache(maxsize=2)
+def _load_messages(directory: str) -> Dict[str, Tuple[str, ...]]:
+    return _read_messages(Path(directory) / "messages.yml")
 
 
 @lru_cache(maxsize=4)

@@ -15,7 +15,6 @@ TOOL_VAULT = "vault"
 TOOL_REASONS = "reasons"
 TOOLS = (TOOL_SURF, TOOL_GROUNDING, TOOL_VAULT, TOOL_REASONS)
 
-_TOOL_LABELS = {TOOL_VAULT: "writing the message here", TOOL_REASONS: "reading your reasons"}
 
 
 @dataclass(frozen=True)
@@ -74,19 +73,14 @@ def best_offer(
 
 def tool_label(tool: str, library: Library) -> str:
     """Returns how to name a tool in a sentence ("box breathing", "reading your reasons")."""
-    if tool in _TOOL_LABELS:
-        return _TOOL_LABELS[tool]
-    if tool == TOOL_GROUNDING:
-        return "a grounding exercise"
-    return library.exercise(tool).label
+    if tool in library.exercises:
+        return library.exercise(tool).label
+    return library.text(f"tool.label_{tool}")
 
 
 def tool_title(tool: str, library: Library) -> str:
     """Returns a short button-sized name for a tool."""
     if tool in library.exercises:
         return library.exercise(tool).title
-    return {
-        TOOL_VAULT: "Writing it here",
-        TOOL_REASONS: "My reasons",
-        TOOL_GROUNDING: "Grounding",
-    }.get(tool, tool)
+    key = f"tool.title_{tool}"
+    return library.text(key) if key in library.messages else tool

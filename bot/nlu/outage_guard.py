@@ -21,16 +21,18 @@ from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.content.library import say
 from bot.nlu import action_validation, variety
 from bot.nlu.stateless import StatelessComponent
 
 logger = logging.getLogger(__name__)
 
-OUTAGE_TEXT = (
-    "I'm having a little trouble on my side — give me a moment and try that again. "
-    "If you're not safe right now, type SOS."
-)
 _MARK = "_harbor_outage_guard"
+
+
+def outage_text() -> str:
+    """What the person reads when the action server cannot be reached (``outage.actions_down``)."""
+    return say("outage.actions_down")
 
 
 def install() -> None:
@@ -46,7 +48,7 @@ def install() -> None:
             raise
         except RasaException:
             logger.error("Action %s failed; told the user to try again.", self.name())
-            return [BotUttered(text=OUTAGE_TEXT, metadata={"harbor_outage": True})]
+            return [BotUttered(text=outage_text(), metadata={"harbor_outage": True})]
 
     setattr(run_with_fallback, _MARK, True)
     RemoteAction.run = run_with_fallback  # type: ignore[method-assign]

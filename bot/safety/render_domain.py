@@ -6,9 +6,9 @@ variations* by slot values; this module renders one variation per (``country``,
 ``crisis_kind``) pair from the resource directory, with mutually exclusive conditions
 (Rasa picks at random among all variations whose conditions match).
 
-Run ``python -m bot.safety.render_domain`` after changing ``resources.yml`` or the copy
-below; ``--check`` exits non-zero when the committed file is stale (CI uses it through
-``tests/safety/test_render_domain.py``).
+Run ``python -m bot.safety.render_domain`` after changing ``resources.yml`` or the words
+in ``bot/content/data/crisis.yml``; ``--check`` exits non-zero when the committed file is
+stale (CI uses it through ``tests/safety/test_render_domain.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from bot.safety.resources import (
     OTHER_COUNTRY,
     Country,
     Directory,
+    crisis_words,
     load_directory,
 )
 
@@ -45,77 +46,21 @@ KIND_VALUES: Tuple[Optional[str], ...] = (
 URGENT = {KIND_URGENT_DISTRESS: KIND_DISTRESS, KIND_URGENT_DANGER: KIND_DANGER}
 
 # --- the copy ------------------------------------------------------------------------------
-# Short enough for a phone screen; validation first, then 1-2 people to reach, the
-# emergency line, then the offer to stay. Never a method, never a lecture.
+# The words live in bot/content/data/crisis.yml (its `domain` section, read by
+# resources.crisis_words); the numbers and lines in resources.yml. Read when rendering.
+def words(key: str, **fields: Any) -> str:
+    """One text of the crisis answers' copy, with ``fields`` filled in."""
+    return str(crisis_words()["domain"][key]).format(**fields)
 
-VALIDATION = {
-    KIND_DISTRESS: (
-        "I'm really glad you told me. What you're carrying sounds so heavy, and you don't "
-        "have to hold it alone right now."
-    ),
-    KIND_DANGER: (
-        "Thank you for telling me. That sounds frightening, and none of it is your fault. "
-        "You deserve to be safe."
-    ),
-    KIND_URGENT_DISTRESS: (
-        "I'm so glad you told me. Your life matters, and right now you need a person with you."
-    ),
-    KIND_URGENT_DANGER: "Your safety comes first. None of this is your fault.",
-    None: (
-        "I'm really glad you reached out. Whatever is happening, you deserve support and "
-        "you deserve to be safe."
-    ),
-}
-RESOURCES_VALIDATION = "You don't have to get through this alone."
-# Imminent risk: the emergency number before anything else.
-URGENT_LOCAL = {
-    KIND_URGENT_DISTRESS: "Please call {number} now, or ask someone near you to call for you.",
-    KIND_URGENT_DANGER: (
-        "If you can, call {number} now. Get to a room with a lock, or out of the house if "
-        "it's safe to."
-    ),
-}
-URGENT_UNKNOWN = (
-    "Please call your local emergency number now (911 in the US and Canada, 999 in the UK, "
-    "000 in Australia, 112 in the EU and India)."
-)
-FOR_EVERYONE_ELSE = "• For everyone: findahelpline.com lists other free lines near you"
-REACH_NOW = "You can reach a real person right now:"
-RESOURCES_INTRO = "People you can reach right now{where}:"
-STAY = (
-    "I'm a bot, not an emergency service, but I can stay with you. "
-    "Want to do a short grounding exercise together?"
-)
-STAY_URGENT = "I'm a bot, not an emergency service. I'm right here while you reach them."
-ASK_COUNTRY = "Where are you? Tap or type your country for local numbers."
-EMERGENCY_LOCAL = "If you're in immediate danger, call {number}."
-EMERGENCY_UNKNOWN = "If you're in immediate danger, call your local emergency number."
-EMERGENCY_UNKNOWN_DANGER = (
-    "If you are in immediate danger, call your emergency number "
-    "(911 in the US and Canada, 999 in the UK, 112 in the EU)."
-)
-NO_COUNTRY_CRISIS = "• 988: call or text, 24/7 (US and Canada)"
-NO_COUNTRY_DV = (
-    "• US National Domestic Violence Hotline: call 1-800-799-7233 or text START to 88788"
-)
-NO_COUNTRY_ELSEWHERE = "• Anywhere else: findahelpline.com lists free lines in your country"
-OTHER_COUNTRY_LINE = "• findahelpline.com lists free, confidential lines in your country"
 
-GROUNDING_BUTTON = {"title": "Ground with me", "payload": "/request_grounding"}
-COUNTRY_BUTTONS = (
-    ("US", "US"), ("UK", "GB"), ("Canada", "CA"), ("Ireland", "IE"), ("Australia", "AU"),
-    ("New Zealand", "NZ"), ("Germany", "DE"), ("France", "FR"), ("India", "IN"),
-)
+def validation(kind: Optional[str]) -> str:
+    """The first words of a crisis answer for ``kind`` (None: the kind is not known)."""
+    return str(crisis_words()["domain"]["validation"][kind or "unknown"])
 
-COUNTRY_SAVED = (
-    "Got it: {name}. I'll remember that and show lines for {name} whenever you type SOS. "
-    "If you move, just tell me (\"I'm in Ireland\")."
-)
-COUNTRY_SAVED_OTHER = (
-    "Got it. I don't have a local list for where you are, so when you type SOS I'll point "
-    "you to findahelpline.com, which lists free lines in most countries."
-)
-COUNTRY_NOT_CAUGHT = "Sorry, I didn't catch the country. Which one is it?"
+
+def grounding_button() -> Dict[str, str]:
+    """The "ground with me" button under the crisis answers."""
+    return {"title": words("grounding_button"), "payload": "/request_grounding"}
 
 
 def _country_payload(code: str) -> str:
@@ -126,7 +71,14 @@ def _country_payload(code: str) -> str:
 
 def country_buttons() -> List[Dict[str, str]]:
     """The country picker: one button per country in the directory."""
-    return [{"title": title, "payload": _country_payload(code)} for title, code in COUNTRY_BUTTONS]
+    return [
+        {"title": title, "payload": _country_payload(code)}
+        for title, code in crisis_words()["domain"]["country_buttons"]
+    ]
+
+
+def _no_country_lines(keys: Sequence[str]) -> List[str]:
+    return [words(key) for key in keys]
 
 
 def _bullets(lines: Sequence[str]) -> List[str]:
@@ -145,24 +97,26 @@ def _local_lines(country: Country, kind: Optional[str], crisis_count: int) -> Li
         return _bullets(crisis[:crisis_count])
     shown = _bullets([line.display() for line in country.dv[:1]] + crisis[:1])
     if country.dv[:1] and country.dv[0].for_women:
-        shown.append(FOR_EVERYONE_ELSE)
+        shown.append(words("for_everyone_else"))
     return shown
 
 
 def _urgent_text(country: Optional[Country], other: bool, kind: str) -> str:
     """Imminent risk: the emergency number first, then one or two lines, then the bot note."""
     if country is not None:
-        first = URGENT_LOCAL[kind].format(number=country.emergency.number)
+        first = str(crisis_words()["domain"]["urgent_local"][kind]).format(
+            number=country.emergency.number
+        )
         lines = _local_lines(country, kind, crisis_count=1)
     else:
-        first = URGENT_UNKNOWN
-        lines = [OTHER_COUNTRY_LINE] if other else (
-            [NO_COUNTRY_CRISIS, NO_COUNTRY_ELSEWHERE] if kind == KIND_URGENT_DISTRESS
-            else [NO_COUNTRY_DV, NO_COUNTRY_CRISIS, NO_COUNTRY_ELSEWHERE]
+        first = words("urgent_unknown")
+        lines = [words("other_country_line")] if other else _no_country_lines(
+            ["no_country_crisis", "no_country_elsewhere"] if kind == KIND_URGENT_DISTRESS
+            else ["no_country_dv", "no_country_crisis", "no_country_elsewhere"]
         )
-    parts = [first, "", VALIDATION[kind], REACH_NOW, *lines, "", STAY_URGENT]
+    parts = [first, "", validation(kind), words("reach_now"), *lines, "", words("stay_urgent")]
     if country is None and not other:
-        parts.append(ASK_COUNTRY)
+        parts.append(words("ask_country"))
     return "\n".join(parts)
 
 
@@ -170,20 +124,26 @@ def crisis_text(country: Optional[Country], other: bool, kind: Optional[str]) ->
     """The crisis answer for one country (None: unknown) and kind (None: unknown)."""
     if kind in URGENT:
         return _urgent_text(country, other, kind)
-    parts = [VALIDATION[kind], ""]
+    parts = [validation(kind), ""]
     if country is not None:
-        emergency = EMERGENCY_LOCAL.format(number=country.emergency.number)
+        emergency = words("emergency_local", number=country.emergency.number)
         lines = _local_lines(country, kind, crisis_count=2)
-        body = [emergency, *lines] if kind != KIND_DISTRESS else [REACH_NOW, *lines, emergency]
+        reach = words("reach_now")
+        body = [emergency, *lines] if kind != KIND_DISTRESS else [reach, *lines, emergency]
     elif other:
-        body = [REACH_NOW, OTHER_COUNTRY_LINE, EMERGENCY_UNKNOWN]
+        body = _no_country_lines(["reach_now", "other_country_line", "emergency_unknown"])
     elif kind == KIND_DISTRESS:
-        body = [REACH_NOW, NO_COUNTRY_CRISIS, NO_COUNTRY_ELSEWHERE, EMERGENCY_UNKNOWN]
+        body = _no_country_lines(
+            ["reach_now", "no_country_crisis", "no_country_elsewhere", "emergency_unknown"]
+        )
     else:
-        body = [EMERGENCY_UNKNOWN_DANGER, NO_COUNTRY_DV, NO_COUNTRY_CRISIS, NO_COUNTRY_ELSEWHERE]
-    parts += [*body, "", STAY]
+        body = _no_country_lines(
+            ["emergency_unknown_danger", "no_country_dv", "no_country_crisis",
+             "no_country_elsewhere"]
+        )
+    parts += [*body, "", words("stay")]
     if country is None and not other:
-        parts.append(ASK_COUNTRY)
+        parts.append(words("ask_country"))
     return "\n".join(parts)
 
 
@@ -192,7 +152,7 @@ def resources_text(country: Optional[Country], other: bool, kind: Optional[str])
     if kind in URGENT:
         return _urgent_text(country, other, kind)
     if country is not None:
-        intro = RESOURCES_INTRO.format(where=f" in {country.name}")
+        intro = words("resources_intro_in", country=country.name)
         crisis = [line.display() for line in country.crisis]
         dv = country.dv[:1]
         if kind == KIND_DISTRESS:
@@ -202,20 +162,22 @@ def resources_text(country: Optional[Country], other: bool, kind: Optional[str])
         else:
             shown = _bullets(crisis[:1] + [line.display() for line in dv])
             if dv and dv[0].for_women:
-                shown.append(FOR_EVERYONE_ELSE)
-        lines = [RESOURCES_VALIDATION, intro, *shown]
-        lines.append(EMERGENCY_LOCAL.format(number=country.emergency.number))
-        return "\n".join([*lines, "", STAY])
-    intro = RESOURCES_INTRO.format(where="")
+                shown.append(words("for_everyone_else"))
+        lines = [words("resources_validation"), intro, *shown]
+        lines.append(words("emergency_local", number=country.emergency.number))
+        return "\n".join([*lines, "", words("stay")])
+    intro = words("resources_intro")
     if other:
-        body = [OTHER_COUNTRY_LINE, EMERGENCY_UNKNOWN]
+        body = _no_country_lines(["other_country_line", "emergency_unknown"])
     elif kind == KIND_DISTRESS:
-        body = [NO_COUNTRY_CRISIS, NO_COUNTRY_ELSEWHERE, EMERGENCY_UNKNOWN]
+        body = _no_country_lines(["no_country_crisis", "no_country_elsewhere", "emergency_unknown"])
     else:
-        body = [NO_COUNTRY_CRISIS, NO_COUNTRY_DV, NO_COUNTRY_ELSEWHERE, EMERGENCY_UNKNOWN]
-    lines = [RESOURCES_VALIDATION, intro, *body, "", STAY]
+        body = _no_country_lines(
+            ["no_country_crisis", "no_country_dv", "no_country_elsewhere", "emergency_unknown"]
+        )
+    lines = [words("resources_validation"), intro, *body, "", words("stay")]
     if not other:
-        lines.append(ASK_COUNTRY)
+        lines.append(words("ask_country"))
     return "\n".join(lines)
 
 
@@ -238,7 +200,7 @@ def _variations(
         country = directory.countries.get(country_code) if country_code else None
         other = country_code == OTHER_COUNTRY
         for kind in KIND_VALUES:
-            buttons = [GROUNDING_BUTTON] if with_grounding else []
+            buttons = [grounding_button()] if with_grounding else []
             if country is None and not other:
                 buttons += country_buttons()
             variation: Dict[str, Any] = {
@@ -254,7 +216,7 @@ def _variations(
     fallback: Dict[str, Any] = {
         "id": f"{response}.fallback",
         "text": render(None, False, None),
-        "buttons": ([GROUNDING_BUTTON] if with_grounding else []) + country_buttons(),
+        "buttons": ([grounding_button()] if with_grounding else []) + country_buttons(),
     }
     return [*variations, fallback]
 
@@ -264,7 +226,7 @@ def _country_saved(directory: Directory) -> List[Dict[str, Any]]:
         {
             "id": f"utter_country_saved.{code}",
             "condition": [{"type": "slot", "name": "country", "value": code}],
-            "text": COUNTRY_SAVED.format(name=directory.countries[code].name),
+            "text": words("country_saved", name=directory.countries[code].name),
         }
         for code in COUNTRY_CODES
     ]
@@ -272,18 +234,22 @@ def _country_saved(directory: Directory) -> List[Dict[str, Any]]:
         {
             "id": "utter_country_saved.OTHER",
             "condition": [{"type": "slot", "name": "country", "value": OTHER_COUNTRY}],
-            "text": COUNTRY_SAVED_OTHER,
+            "text": words("country_saved_other"),
         }
     )
     variations.append(
-        {"id": "utter_country_saved.none", "text": COUNTRY_NOT_CAUGHT, "buttons": country_buttons()}
+        {
+            "id": "utter_country_saved.none",
+            "text": words("country_not_caught"),
+            "buttons": country_buttons(),
+        }
     )
     return variations
 
 
 HEADER = """\
-# GENERATED by `python -m bot.safety.render_domain` from bot/safety/resources.yml and the
-# copy in bot/safety/render_domain.py. Do not edit by hand: tests fail when it is stale.
+# GENERATED by `python -m bot.safety.render_domain` from bot/safety/resources.yml (the lines)
+# and bot/content/data/crisis.yml (the words). Do not edit by hand: tests fail when it is stale.
 #
 # One variation per (country, crisis_kind) slot pair, with mutually exclusive conditions,
 # so Rasa's random pick among matching variations always has exactly one candidate.

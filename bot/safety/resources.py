@@ -18,6 +18,8 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 import yaml
 
 DIRECTORY_PATH = Path(__file__).with_name("resources.yml")
+# The words around the numbers (how a line reads, the crisis answers, the page's card).
+WORDS_PATH = Path(__file__).resolve().parents[1] / "content" / "data" / "crisis.yml"
 
 # Countries the answers are localized for; the CountryExtractor emits these codes (or OTHER).
 COUNTRY_CODES: Tuple[str, ...] = ("US", "CA", "GB", "IE", "AU", "NZ", "DE", "FR", "IN")
@@ -29,6 +31,12 @@ PHONE = re.compile(r"^\+?[0-9]+([ \-][0-9]+)*$")
 WEB = re.compile(r"^[a-z0-9][a-z0-9.\-]*\.[a-z]{2,}(/[\w\-./]*)?$")
 KEYWORD = re.compile(r"^[A-Z]{2,12}$")
 TEXT_TO = re.compile(r"^([A-Z]{2,12} to )?\+?[0-9]+([ \-][0-9]+)*$")
+
+
+@lru_cache(maxsize=1)
+def crisis_words() -> Dict[str, Any]:
+    """The crisis wording file (``bot/content/data/crisis.yml``), read once, on first use."""
+    return yaml.safe_load(WORDS_PATH.read_text(encoding="utf-8"))
 
 
 class ResourceError(ValueError):
@@ -73,19 +81,22 @@ class Line:
         """One short line for a chat answer, e.g. ``Samaritans: call 116 123 (free, 24/7)``."""
         if self.how == "web":
             return f"{self.service}: {self.contact}"
+        words = crisis_words()["line"]
         if self.how == "text":
-            action = f"text {self.keyword} to {self.contact}" if self.keyword else (
-                f"text {self.contact}"
+            action = (
+                words["text_keyword"].format(keyword=self.keyword, contact=self.contact)
+                if self.keyword
+                else words["text"].format(contact=self.contact)
             )
         else:
             action = f"{self.how} {self.contact}"
         if self.also_call:
-            action += f" or {self.also_call}"
+            action += words["also_call"].format(number=self.also_call)
         if self.also_text:
-            action += f", or text {self.also_text}"
+            action += words["also_text"].format(number=self.also_text)
         details = [part for part in (self.hours, self.availability) if part]
         if self.for_women:
-            details.insert(0, "for women")
+            details.insert(0, words["for_women"])
         hours = f" ({'; '.join(details)})" if details else ""
         return f"{self.service}: {action}{hours}"
 

@@ -1,9 +1,10 @@
 """Harbor's tables, as SQLAlchemy declarative models.
 
-Every table and column carries ``info``: either ``describe`` (a plain-words phrase used by
-:func:`bot.store.privacy.describe_storage`, so the answer to "what do you store?" is
-generated from what the schema really holds) or ``internal`` (keys and bookkeeping that
-say nothing about the person). A test fails when a column has neither.
+Every table and column carries ``info``: either ``shown`` (named in the answer to "what do
+you store?" by :func:`bot.store.privacy.storage_sections`, in the words keyed
+``storage.<table>.<column>`` in ``bot/content/data/messages.yml``, so the answer follows what
+the schema really holds) or ``internal`` (keys and bookkeeping that say nothing about the
+person). A test fails when a column has neither, or a shown one has no words.
 
 Message text is kept only where the person deliberately stored it: vault entries and
 their own reasons list. Everything else is numbers, short codes and timestamps. That text,
@@ -43,6 +44,9 @@ NAMING_CONVENTION = {
 Base = declarative_base(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 
 INTERNAL = {"internal": True}
+# Shown in the answer to "what do you store?", in the words keyed storage.<table>[.<column>]
+# in bot/content/data/messages.yml.
+SHOWN = {"shown": True}
 
 
 def utcnow() -> datetime:
@@ -107,36 +111,36 @@ class User(Base):
     __tablename__ = "users"
     __table_args__ = (
         UniqueConstraint("channel", "channel_user_id"),
-        {"info": {"describe": "About you"}},
+        {"info": SHOWN},
     )
 
     id = Column(String(36), primary_key=True, default=new_id, info=INTERNAL)
     channel = Column(
-        String(32), nullable=False, info={"describe": "which app you use to talk to me"}
+        String(32), nullable=False, info=SHOWN
     )
     channel_user_id = Column(
         String(255),
         nullable=False,
-        info={"describe": "that app's id for this chat (so I know you next time)"},
+        info=SHOWN,
     )
-    country = Column(String(8), nullable=True, info={"describe": "your country (if you told me)"})
+    country = Column(String(8), nullable=True, info=SHOWN)
     timezone = Column(
-        String(64), nullable=True, info={"describe": "your timezone (if you told me)"}
+        String(64), nullable=True, info=SHOWN
     )
     false_alarms = Column(
         Integer,
         nullable=False,
         default=0,
-        info={"describe": "how often a safety check-in was a false alarm (just a number)"},
+        info=SHOWN,
     )
     created_at = Column(
-        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when we first talked"}
+        UTCDateTime, nullable=False, default=utcnow, info=SHOWN
     )
     last_seen_at = Column(
         UTCDateTime,
         nullable=False,
         default=utcnow,
-        info={"describe": "when I last saved something for you"},
+        info=SHOWN,
     )
 
 
@@ -144,19 +148,19 @@ class NoContact(Base):
     """The running no-contact streak, one row per person."""
 
     __tablename__ = "no_contact"
-    __table_args__ = {"info": {"describe": "Your no-contact record"}}
+    __table_args__ = {"info": SHOWN}
 
     user_id = Column(
         String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, info=INTERNAL
     )
     started_at = Column(
-        UTCDateTime, nullable=True, info={"describe": "when your current streak started"}
+        UTCDateTime, nullable=True, info=SHOWN
     )
     longest_days = Column(
-        Integer, nullable=False, default=0, info={"describe": "your longest streak in days"}
+        Integer, nullable=False, default=0, info=SHOWN
     )
     slips = Column(
-        Integer, nullable=False, default=0, info={"describe": "how many times you slipped"}
+        Integer, nullable=False, default=0, info=SHOWN
     )
     updated_at = Column(UTCDateTime, nullable=False, default=utcnow, info=INTERNAL)
 
@@ -165,15 +169,15 @@ class Slip(Base):
     """One slip (contact after no contact): when, and how long the streak had been."""
 
     __tablename__ = "slips"
-    __table_args__ = {"info": {"describe": "Your slips"}}
+    __table_args__ = {"info": SHOWN}
 
     id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
     user_id = _user_fk()
     slipped_at = Column(
-        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when each slip happened"}
+        UTCDateTime, nullable=False, default=utcnow, info=SHOWN
     )
     streak_days = Column(
-        Integer, nullable=False, default=0, info={"describe": "how many days the streak had run"}
+        Integer, nullable=False, default=0, info=SHOWN
     )
 
 
@@ -181,21 +185,21 @@ class Craving(Base):
     """One urge ridden out: how strong before and after, and what helped."""
 
     __tablename__ = "cravings"
-    __table_args__ = {"info": {"describe": "Your craving log"}}
+    __table_args__ = {"info": SHOWN}
 
     id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
     user_id = _user_fk()
     logged_at = Column(
-        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when it happened"}
+        UTCDateTime, nullable=False, default=utcnow, info=SHOWN
     )
     intensity_before = Column(
-        Integer, nullable=False, info={"describe": "how strong the urge was (0-10)"}
+        Integer, nullable=False, info=SHOWN
     )
     tool = Column(
-        String(64), nullable=False, info={"describe": "which tool you used (e.g. urge surfing)"}
+        String(64), nullable=False, info=SHOWN
     )
     intensity_after = Column(
-        Integer, nullable=True, info={"describe": "how strong it was afterwards (0-10)"}
+        Integer, nullable=True, info=SHOWN
     )
 
 
@@ -203,23 +207,23 @@ class VaultEntry(Base):
     """A message the person wrote here instead of sending it."""
 
     __tablename__ = "vault_entries"
-    __table_args__ = {"info": {"describe": "Your vault"}}
+    __table_args__ = {"info": SHOWN}
 
     id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
     user_id = _user_fk()
     text = Column(
         EncryptedText,
         nullable=False,
-        info={"describe": "the messages you wrote here instead of sending"},
+        info=SHOWN,
     )
     created_at = Column(
-        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when you wrote them"}
+        UTCDateTime, nullable=False, default=utcnow, info=SHOWN
     )
     revisit_after = Column(
-        UTCDateTime, nullable=False, info={"describe": "when I should offer them back to you"}
+        UTCDateTime, nullable=False, info=SHOWN
     )
     revisited_at = Column(
-        UTCDateTime, nullable=True, info={"describe": "when you looked at them again"}
+        UTCDateTime, nullable=True, info=SHOWN
     )
 
 
@@ -227,14 +231,14 @@ class ExerciseRecord(Base):
     """An exercise done, and whether the person said it helped (their preferences)."""
 
     __tablename__ = "exercise_log"
-    __table_args__ = {"info": {"describe": "Exercises"}}
+    __table_args__ = {"info": SHOWN}
 
     id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
     user_id = _user_fk()
-    exercise_id = Column(String(64), nullable=False, info={"describe": "which exercise you did"})
-    helped = Column(Boolean, nullable=True, info={"describe": "whether you said it helped"})
+    exercise_id = Column(String(64), nullable=False, info=SHOWN)
+    helped = Column(Boolean, nullable=True, info=SHOWN)
     done_at = Column(
-        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when you did it"}
+        UTCDateTime, nullable=False, default=utcnow, info=SHOWN
     )
 
 
@@ -242,13 +246,13 @@ class Reason(Base):
     """One line of the person's own list of reasons for keeping no contact."""
 
     __tablename__ = "reasons"
-    __table_args__ = {"info": {"describe": "Your reasons list"}}
+    __table_args__ = {"info": SHOWN}
 
     id = Column(Integer, primary_key=True, autoincrement=True, info=INTERNAL)
     user_id = _user_fk()
-    text = Column(EncryptedText, nullable=False, info={"describe": "the reasons you wrote down"})
+    text = Column(EncryptedText, nullable=False, info=SHOWN)
     created_at = Column(
-        UTCDateTime, nullable=False, default=utcnow, info={"describe": "when you added them"}
+        UTCDateTime, nullable=False, default=utcnow, info=SHOWN
     )
 
 
@@ -276,9 +280,5 @@ rasa_events = Table(
     Column("intent_name", String(255)),
     Column("action_name", String(255)),
     Column("data", Text),
-    info={
-        "describe": "Our conversation",
-        "columns": "every message you sent and every reply, with its time and what I "
-        "understood it to mean",
-    },
+    info=SHOWN,  # as one field: storage.events.all
 )

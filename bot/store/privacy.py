@@ -1,20 +1,21 @@
 """Privacy: what Harbor keeps (in words), export, deletion that really deletes, retention.
 
-:func:`describe_storage` is generated from the models' ``info`` (see
-:mod:`bot.store.models`), so adding a column without describing it fails a test rather
-than making the answer quietly wrong. :func:`erase` is the one deletion path: the
-"delete my data" action and :class:`bot.store.tracker_store.HarborTrackerStore` both
-use it.
+:func:`storage_sections` is generated from the models' ``info`` (see
+:mod:`bot.store.models`); ``actions/privacy.py`` puts it into words. So adding a column
+without describing it fails a test rather than making the answer quietly wrong.
+:func:`erase` is the one deletion path: the "delete my data" action and
+:class:`bot.store.tracker_store.HarborTrackerStore` both use it.
 """
 
 import logging
 from datetime import date, datetime, timedelta
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store import config
-from bot.store.engine import autocommit_connection, is_sqlite, session_scope
+from bot.store.engine import autocommit_connection, get_engine, is_sqlite, session_scope
 from bot.store.errors import StoreUnavailable
 from bot.store.identity import pseudonym
 from bot.store.models import USER_TABLES, Base, User, rasa_events, utcnow
@@ -31,50 +32,33 @@ DELETION_SLOT = "data_deleted"
 # --- what we keep, in words ------------------------------------------------------------
 
 
-def _described_columns(table: Table) -> List[str]:
-    return [column.info["describe"] for column in table.columns if "describe" in column.info]
+def storage_sections() -> List[Tuple[str, List[str]]]:
+    """Each kind of data kept, read from the models: its message key and its fields' keys.
 
-
-def storage_sections() -> List[str]:
-    """One line per kind of data kept: a heading and its fields, read from the models."""
-    lines = [
-        f"• {table.info['describe']}: {'; '.join(_described_columns(table))}."
+    ``[("storage.users", ["storage.users.country", ...]), ...]``; the words are in
+    ``bot/content/data/messages.yml`` (``actions/privacy.py`` says them). The conversation
+    itself is one field, ``storage.events.all``.
+    """
+    sections = [
+        (
+            f"storage.{table.name}",
+            [f"storage.{table.name}.{c.name}" for c in table.columns if c.info.get("shown")],
+        )
         for table in Base.metadata.tables.values()
     ]
-    lines.append(f"• {rasa_events.info['describe']}: {rasa_events.info['columns']}.")
-    return lines
+    sections.append((f"storage.{rasa_events.name}", [f"storage.{rasa_events.name}.all"]))
+    return sections
 
 
-def describe_storage(retention_days: Optional[int] = None) -> str:
-    """Returns a plain answer to "what do you store, and who can read it?".
+def retention_setting() -> Optional[int]:
+    """The retention to tell the person about: ``HARBOR_RETENTION_DAYS``, or None when off.
 
-    Args:
-        retention_days: The retention to mention; defaults to ``HARBOR_RETENTION_DAYS``.
+    A mistyped setting reads as None here, so it never costs the person their answer.
     """
-    if retention_days is None:
-        try:
-            retention_days = config.retention_days()
-        except ValueError:  # a mistyped setting must not cost the person their answer
-            retention_days = None
-    keep = (
-        f"Anything older than {retention_days} days is deleted automatically."
-        if retention_days
-        else "It stays until you ask me to delete it."
-    )
-    return "\n\n".join(
-        [
-            "Here's everything I keep, and nothing more:",
-            "\n".join(storage_sections()),
-            "Who can read it: the people who run this Harbor server. Your words are stored "
-            "encrypted, but the server holds the key, so they could read them. No one else "
-            "gets it from me: "
-            "nothing is sold, shared with advertisers or sent to other companies, and my logs "
-            "don't contain your messages. If you use Telegram, Telegram carries our messages "
-            "too, under its own rules.",
-            f'{keep} Say "export my data" for a copy, or "delete my data" to erase all of '
-            "it, our conversation included.",
-        ]
-    )
+    try:
+        return config.retention_days()
+    except ValueError:
+        return None
 
 
 # --- export ----------------------------------------------------------------------------
@@ -165,8 +149,9 @@ def purge(days: int, url: Optional[str] = None) -> Dict[str, int]:
 def scrub_after_delete(url: Optional[str] = None, tables: Optional[List[str]] = None) -> None:
     """Makes deleted rows unrecoverable from the database files, as far as each engine allows.
 
-    SQLite: nothing to do here. Every connection runs with ``secure_delete=ON``, so the
-    delete itself overwrites the deleted content with zeros inside the file.
+    SQLite: every connection runs with ``secure_delete=ON``, so the delete itself
+    overwrites the deleted content with zeros; a checkpoint then copies those pages into
+    the database file and empties the write-ahead log, which held earlier copies of them.
 
     PostgreSQL: a DELETE only marks rows dead; their bytes stay in the table files until
     vacuumed. ``HARBOR_PG_VACUUM=plain`` (default) runs VACUUM on the affected tables,
@@ -177,6 +162,7 @@ def scrub_after_delete(url: Optional[str] = None, tables: Optional[List[str]] = 
     """
     url = url or config.database_url()
     if is_sqlite(url):
+        _checkpoint_sqlite(url)
         return
     mode = config.postgres_vacuum_mode()
     if mode == "off":
@@ -197,6 +183,23 @@ def scrub_after_delete(url: Optional[str] = None, tables: Optional[List[str]] = 
     except StoreUnavailable:
         # The rows are deleted already; autovacuum will prune them. Say so in the log.
         logger.warning("Deleted rows could not be vacuumed now; autovacuum will prune them")
+
+
+def _checkpoint_sqlite(url: str) -> None:
+    """Moves the write-ahead log into the database file and truncates the log to nothing."""
+    # The driver connection itself: SQLAlchemy would open a transaction first (the engine's
+    # BEGIN IMMEDIATE hook), and SQLite cannot checkpoint from inside one.
+    try:
+        connection = get_engine(url).raw_connection()
+    except SQLAlchemyError as error:
+        logger.warning("The write-ahead log could not be emptied now (%s)", type(error).__name__)
+        return
+    try:
+        busy, _, _ = connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            logger.warning("The write-ahead log is in use; SQLite empties it at a later checkpoint")
+    finally:
+        connection.close()
 
 
 # --- key rotation ------------------------------------------------------------------------

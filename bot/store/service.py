@@ -361,9 +361,14 @@ def delete_user(sender_id: str) -> bool:
     return privacy.erase(sender_id)
 
 
-def describe_storage() -> str:
-    """Returns an honest, plain answer to "what do you store and who can read it?"."""
-    return privacy.describe_storage()
+def storage_sections() -> List[Tuple[str, List[str]]]:
+    """Each kind of data kept, as message keys: a heading and its fields (see privacy)."""
+    return privacy.storage_sections()
+
+
+def retention_setting() -> Optional[int]:
+    """The retention in days to tell the person about, or None when it is off."""
+    return privacy.retention_setting()
 
 
 def purge_older_than(days: int) -> Dict[str, int]:

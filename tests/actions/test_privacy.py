@@ -18,7 +18,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ReminderCancelled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.privacy import ActionDeleteMyData, ActionDescribeStorage, ActionExportMyData
+from actions.privacy import (
+    ActionDeleteMyData,
+    ActionDescribeStorage,
+    ActionExportMyData,
+    describe_storage,
+)
+from bot.content.library import load_library
 from bot.store import engine, service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,3 +184,43 @@ def test_actions_and_domain_agree() -> None:
     for name, variations in domain["responses"].items():
         for variation in variations:
             assert 0 < len(variation["text"]) <= 600, name
+
+
+# --- "what do you store?" ---------------------------------------------------------------
+
+
+def test_the_storage_answer_names_every_kind_of_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
+    answer = describe_storage()
+    lib = load_library()
+    for heading, fields in service.storage_sections():
+        assert f"• {lib.text(heading)}: " in answer
+        for field in fields:
+            assert lib.text(field) in answer
+    assert "Your vault: the messages you wrote here instead of sending" in answer
+    assert "Our conversation: every message you sent and every reply" in answer
+
+
+def test_the_storage_answer_says_who_can_read_it_honestly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
+    answer = describe_storage()
+    assert "people who run this Harbor server" in answer
+    assert "stored encrypted, but the server holds the key" in answer
+    assert "Telegram" in answer
+    assert "until you ask me to delete it" in answer
+    assert "delete my data" in answer and "export my data" in answer
+
+
+def test_retention_is_on_by_default_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HARBOR_RETENTION_DAYS", raising=False)
+    assert "older than 90 days is deleted automatically" in describe_storage()
+
+
+def test_the_answer_mentions_retention_when_it_is_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "90")
+    assert "older than 90 days is deleted automatically" in describe_storage()
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "ninety")  # a typo costs nobody their answer
+    assert "Who can read it" in describe_storage()
+

@@ -82,7 +82,7 @@ async def test_an_empty_message_is_a_400_with_a_clear_reason(harbor: Served, mes
 async def test_a_100_kb_message_gets_a_friendly_answer_without_nlu(harbor: Served) -> None:
     status, answer = await post(harbor, {"sender": "u", "message": "a" * 100_000})
     assert status == 200
-    assert answer == [{"recipient_id": "rest:u", "text": limits.TOO_LONG_REPLY}]
+    assert answer == [{"recipient_id": "rest:u", "text": limits.say("channel.too_long")}]
     assert "send it in parts" in answer[0]["text"]
     assert harbor.agent.messages == []
 
@@ -93,7 +93,7 @@ async def test_the_length_limit_comes_from_the_environment(
     monkeypatch.setenv("HARBOR_MAX_MESSAGE_CHARS", "10")
     assert (await post(harbor, {"sender": "u", "message": "x" * 10}))[0] == 200
     status, answer = await post(harbor, {"sender": "u", "message": "x" * 11})
-    assert status == 200 and answer[0]["text"] == limits.TOO_LONG_REPLY
+    assert status == 200 and answer[0]["text"] == limits.say("channel.too_long")
     assert harbor.agent.texts == ["x" * 10]
 
 
@@ -195,7 +195,7 @@ async def test_a_failure_inside_rasa_is_a_kind_200_and_keeps_the_text_out_of_log
     with caplog.at_level(logging.DEBUG, logger="bot.channels.rest"):
         status, answer = await post(harbor, {"sender": "u", "message": secret})
     assert status == 200
-    assert answer == [{"recipient_id": "rest:u", "text": limits.FAILURE_REPLY}]
+    assert answer == [{"recipient_id": "rest:u", "text": limits.say("channel.failure")}]
     logged = [r for r in caplog.records if r.levelno >= logging.INFO]
     assert logged, "the failure must be logged"
     assert all(secret not in r.getMessage() for r in logged)
@@ -264,7 +264,7 @@ def test_too_long_ordinary_message_asks_for_parts() -> None:
     from bot.channels import limits
 
     checked = limits.check_text("i miss him so much. " * 400, limit=4000)
-    assert checked.reply == limits.TOO_LONG_REPLY
+    assert checked.reply == limits.say("channel.too_long")
 
 
 def test_web_clients_cannot_speak_as_a_telegram_user() -> None:
@@ -320,7 +320,8 @@ async def test_one_sender_flooding_is_slowed_and_others_are_not(
         assert statuses == [200, 200, 200, 429, 429]
         status, answer = await post(served, {"sender": "flood", "message": "i want to kill myself"})
         assert status == 429
-        assert answer[0]["text"] != limits.RATE_LIMITED_REPLY, "a crisis is never told to wait"
+        waiting = limits.say("channel.rate_limited")
+        assert answer[0]["text"] != waiting, "a crisis is never told to wait"
         assert "988" in answer[0]["text"] or "emergency" in answer[0]["text"].lower()
         status, _ = await post(served, {"sender": "calm", "message": "hi"})
         assert status == 200, "another person is not limited by the flood"

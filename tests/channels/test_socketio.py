@@ -189,9 +189,9 @@ async def test_a_session_sending_too_fast_is_slowed(monkeypatch: pytest.MonkeyPa
             await flood.connect()
             await flood.session()
             replies = [(await flood.say({"message": f"m{i}"}))["text"] for i in range(3)]
-            assert replies == ["echo: m0", "echo: m1", limits.RATE_LIMITED_REPLY]
+            assert replies == ["echo: m0", "echo: m1", limits.say("channel.rate_limited")]
             crisis = (await flood.say({"message": "i want to kill myself"}))["text"]
-            assert crisis != limits.RATE_LIMITED_REPLY and "988" in crisis
+            assert crisis != limits.say("channel.rate_limited") and "988" in crisis
             calm = Client(served.url, ORIGIN, None)
             clients.append(calm)
             await calm.connect()
@@ -225,18 +225,18 @@ async def test_a_socket_that_skips_session_request_still_gets_its_answer(harbor:
 @pytest.mark.parametrize(
     "payload, reply",
     [
-        ("just a string", limits.UNREADABLE_REPLY),
-        (42, limits.UNREADABLE_REPLY),
-        (None, limits.UNREADABLE_REPLY),
-        ([1, 2, 3], limits.UNREADABLE_REPLY),
-        (b"\x00\xff\xfe binary", limits.UNREADABLE_REPLY),
-        ({"msg": "hi"}, limits.UNREADABLE_REPLY),
-        ({"message": 5}, limits.UNREADABLE_REPLY),
-        ({"message": {"text": "hi"}}, limits.UNREADABLE_REPLY),
-        ({"message": b"hi"}, limits.UNREADABLE_REPLY),
-        ({"message": ""}, limits.EMPTY_REPLY),
-        ({"message": " \n\t "}, limits.EMPTY_REPLY),
-        ({"message": "a" * 100_000}, limits.TOO_LONG_REPLY),
+        ("just a string", limits.say("channel.unreadable")),
+        (42, limits.say("channel.unreadable")),
+        (None, limits.say("channel.unreadable")),
+        ([1, 2, 3], limits.say("channel.unreadable")),
+        (b"\x00\xff\xfe binary", limits.say("channel.unreadable")),
+        ({"msg": "hi"}, limits.say("channel.unreadable")),
+        ({"message": 5}, limits.say("channel.unreadable")),
+        ({"message": {"text": "hi"}}, limits.say("channel.unreadable")),
+        ({"message": b"hi"}, limits.say("channel.unreadable")),
+        ({"message": ""}, limits.say("channel.empty")),
+        ({"message": " \n\t "}, limits.say("channel.empty")),
+        ({"message": "a" * 100_000}, limits.say("channel.too_long")),
     ],
 )
 async def test_bad_payloads_get_a_clear_reply_and_nothing_reaches_rasa(
@@ -327,7 +327,7 @@ async def test_a_failure_inside_rasa_is_answered_and_keeps_the_text_out_of_logs(
     await client.session()
     secret = "he said he would hurt me"
     with caplog.at_level(logging.DEBUG, logger="bot.channels.socketio"):
-        assert await client.say({"message": secret}) == {"text": limits.FAILURE_REPLY}
+        assert await client.say({"message": secret}) == {"text": limits.say("channel.failure")}
     logged = [r for r in caplog.records if r.levelno >= logging.INFO]
     assert logged, "the failure must be logged"
     assert all(secret not in r.getMessage() for r in logged)
@@ -411,8 +411,8 @@ async def test_any_payload_gets_exactly_one_answer(harbor: Harbor, payload: Any)
     else:
         # A hundred payloads in a burst also meet the per-session rate limit (tested on its
         # own above): that is still exactly one answer.
-        assert text in (limits.UNREADABLE_REPLY, limits.EMPTY_REPLY, limits.TOO_LONG_REPLY,
-                        limits.RATE_LIMITED_REPLY)
+        keys = ("channel.unreadable", "channel.empty", "channel.too_long", "channel.rate_limited")
+        assert text in [limits.say(key) for key in keys]
     assert client.sio.connected
 
 

@@ -18,16 +18,17 @@ from sanic import Sanic
 
 from bot.channels import limits
 from bot.channels.telegram import (
-    CAPTION_LINE,
-    EXPIRED_BUTTON_LINE,
-    FAILURE_LINE,
-    NON_TEXT_LINE,
     SECRET_HEADER,
     SOS_FALLBACK_LINE,
     HarborTelegramInput,
     HarborTelegramOutput,
 )
 from tests.channels.fake_telegram import FakeTelegram
+
+CAPTION_LINE = limits.say("telegram.caption")
+EXPIRED_BUTTON_LINE = limits.say("telegram.expired_button")
+FAILURE_LINE = limits.say("telegram.failure")
+NON_TEXT_LINE = limits.say("telegram.not_text")
 
 TOKEN = "123456:TEST-token_abc"
 SECRET = "s3cret-Harbor_token"
@@ -486,7 +487,7 @@ async def test_a_message_longer_than_telegram_allows_gets_a_clear_answer(
     await harbor.post(text_update("a" * 5000))
 
     assert harbor.agent.messages == []
-    assert fake.sent_texts() == [limits.TOO_LONG_REPLY]
+    assert fake.sent_texts() == [limits.say("channel.too_long")]
 
 
 async def test_blank_and_odd_text_never_breaks_anything(harbor: Harbor, fake: FakeTelegram):
@@ -499,7 +500,7 @@ async def test_blank_and_odd_text_never_breaks_anything(harbor: Harbor, fake: Fa
 
     assert [answer.status for answer in answers] == [200, 200, 200, 200]
     assert harbor.agent.texts == ["💔💔💔", "nulbyte", "lone ? surrogate"]
-    assert fake.sent_texts()[0] == limits.EMPTY_REPLY
+    assert fake.sent_texts()[0] == limits.say("channel.empty")
 
 
 async def test_a_5000_character_reply_arrives_in_two_messages(harbor: Harbor, fake: FakeTelegram):
@@ -784,13 +785,13 @@ async def test_a_forwarded_crisis_asks_whose_words_they_are(
 
     assert harbor.agent.messages == [], "not answered as if the person were at risk"
     (asked,) = fake.of("sendMessage")
-    assert asked.params["text"] == telegram_forwarded.QUESTION
+    assert asked.params["text"] == telegram_forwarded.question()
     keys = [key for row in asked.params["reply_markup"]["inline_keyboard"] for key in row]
     assert [key["text"] for key in keys] == ["These are my words", "Someone else wrote it"]
 
     # "Someone else": help for the other person, and no duty to go back.
     await harbor.post(callback_update(keys[1]["callback_data"]))
-    assert fake.sent_texts()[-1] == telegram_forwarded.SOMEONE_ELSE_LINE
+    assert fake.sent_texts()[-1] == telegram_forwarded.someone_else_line()
     assert harbor.agent.messages == []
     # "My words": Harbor's crisis lines for the person.
     await harbor.post(callback_update(keys[0]["callback_data"]))
@@ -830,4 +831,4 @@ async def test_a_chat_sending_too_fast_is_slowed(
         for text in ("one", "two", "three"):
             assert (await running.post(text_update(text))).status == 200
         assert running.agent.texts == ["one", "two"]
-        assert fake.sent_texts()[-1] == limits.RATE_LIMITED_REPLY
+        assert fake.sent_texts()[-1] == limits.say("channel.rate_limited")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 from pathlib import Path
+from typing import List, Tuple
 
 import pytest
 
@@ -14,7 +17,9 @@ from bot.content.library import (
     UnknownContentId,
     count_sentences,
     load_library,
+    say,
 )
+from bot.safety.fallback import FALLBACK_CRISIS_REPLY
 
 # The article's topics (issue 5) and the support intents that ask for an explanation.
 ARTICLE_TOPICS = {
@@ -180,3 +185,42 @@ def test_the_push_pull_explanation_says_where_a_pattern_ends_and_abuse_begins() 
 
     short = load_library().topic("push_pull").short
     assert "abuse, not an attachment style" in short and "SOS" in short
+
+
+# --- say(): fixed lines for channels and the outage guard --------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+SAYING_CALLS = {"say", "text", "fresh_text"}
+
+
+def keys_said_in_code() -> List[Tuple[str, str]]:
+    """(file, key) of every literal message key code says (``say("channel.empty")``...)."""
+    found = []
+    for folder in ("bot", "actions"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                literal = [a.value for a in node.args if isinstance(a, ast.Constant)]
+                if name in SAYING_CALLS and literal and isinstance(literal[0], str):
+                    if re.fullmatch(r"[a-z_]+\.[a-z_.]+", literal[0]):
+                        found.append((str(path.relative_to(ROOT)), literal[0]))
+    return found
+
+
+def test_every_key_code_says_is_in_messages_yml(lib) -> None:
+    said = keys_said_in_code()
+    assert len(said) > 50, said  # the scan found the calls
+    missing = [(where, key) for where, key in said if key not in lib.messages]
+    assert missing == []
+
+
+def test_say_reads_the_first_wording() -> None:
+    assert say("channel.empty") == load_library().messages["channel.empty"][0]
+    assert say("telegram.group_with_link", bot_name="harbor_bot").endswith("t.me/harbor_bot.")
+
+
+def test_say_falls_back_to_the_last_resort_crisis_text(caplog) -> None:
+    assert say("channel.no_such_line") == FALLBACK_CRISIS_REPLY
+    assert "channel.no_such_line" in caplog.text

@@ -8,7 +8,7 @@ from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.nlu.outage_guard import OUTAGE_TEXT, install
+from bot.nlu.outage_guard import install, outage_text
 from tests.servers import free_port
 
 
@@ -22,5 +22,5 @@ async def test_unreachable_action_server_yields_a_kind_message() -> None:
     events = await action.run(
         CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}), tracker, domain
     )
-    assert [e.text for e in events if isinstance(e, BotUttered)] == [OUTAGE_TEXT]
-    assert "SOS" in OUTAGE_TEXT
+    assert [e.text for e in events if isinstance(e, BotUttered)] == [outage_text()]
+    assert "SOS" in outage_text()

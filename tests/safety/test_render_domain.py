@@ -16,7 +16,7 @@ from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLSt
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety import render_domain
-from bot.safety.render_domain import COUNTRY_VALUES, KIND_VALUES, VALIDATION
+from bot.safety.render_domain import COUNTRY_VALUES, KIND_VALUES, validation
 from bot.safety.resources import COUNTRY_CODES, load_directory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,7 +72,7 @@ def test_without_a_country_the_answer_names_988_findahelpline_and_emergency(
     domain: Domain,
 ) -> None:
     text = _say(domain, "utter_crisis", None, "distress")["text"]
-    assert text.startswith(VALIDATION["distress"])
+    assert text.startswith(validation("distress"))
     assert "988" in text and "call or text" in text and "US and Canada" in text
     assert "findahelpline.com" in text
     assert "If you're in immediate danger, call your local emergency number." in text
@@ -83,7 +83,7 @@ def test_without_a_country_the_answer_names_988_findahelpline_and_emergency(
 
 def test_danger_adds_the_dv_hotline_and_the_emergency_advice(domain: Domain) -> None:
     text = _say(domain, "utter_crisis", None, "danger")["text"]
-    assert text.startswith(VALIDATION["danger"])
+    assert text.startswith(validation("danger"))
     assert "If you are in immediate danger, call your emergency number" in text
     assert "1-800-799-7233" in text and "text START to 88788" in text
     assert "988" in text and "findahelpline.com" in text
@@ -130,7 +130,7 @@ def test_somewhere_else_gets_findahelpline(domain: Domain) -> None:
 def test_sos_validates_first_lists_the_lines_and_offers_to_stay(domain: Domain) -> None:
     said = _say(domain, "utter_resources", "GB", None)
     lines = said["text"].splitlines()
-    assert lines[0] == render_domain.RESOURCES_VALIDATION
+    assert lines[0] == render_domain.words("resources_validation")
     assert lines[1] == "People you can reach right now in the UK:"
     assert "116 123" in said["text"] and "0808 2000 247" in said["text"]
     assert "999" in said["text"]

@@ -126,6 +126,18 @@ def test_a_new_sqlite_database_and_its_folder_are_private(tmp_path, monkeypatch)
     mode = lambda p: stat_module.S_IMODE(p.stat().st_mode)  # noqa: E731
     assert mode(folder) == 0o700
     assert mode(folder / "harbor.db") == 0o600
+    assert mode(folder / "harbor.db-wal") == 0o600, "the write-ahead log is as private"
+    dispose_engines()
+
+
+def test_a_file_database_commits_through_the_write_ahead_log(sqlite_file_url: str) -> None:
+    from bot.store.engine import dispose_engines
+
+    service.add_reason("web-wal", "a reason")
+    with engine.get_engine().connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    assert service.list_reasons("web-wal") == ["a reason"]
     dispose_engines()
 
 

@@ -23,15 +23,16 @@ def all_columns():
     ids=[f"{t.name}.{c.name}" for t, c in all_columns()],
 )
 def test_every_column_is_described_or_marked_internal(table, column) -> None:
-    assert column.info.get("describe") or column.info.get("internal"), (
-        f"{table.name}.{column.name} needs info={{'describe': ...}} (shown to users when they "
-        "ask what Harbor stores) or info={'internal': True}"
+    assert column.info.get("shown") or column.info.get("internal"), (
+        f"{table.name}.{column.name} needs info=SHOWN (named to users when they ask what "
+        "Harbor stores, in the words of storage.<table>.<column> in messages.yml) or "
+        "info=INTERNAL"
     )
 
 
-def test_every_table_has_a_heading_for_the_privacy_answer() -> None:
+def test_every_table_is_shown_in_the_privacy_answer() -> None:
     for table in Base.metadata.tables.values():
-        assert table.info.get("describe"), table.name
+        assert table.info.get("shown"), table.name
 
 
 def test_free_text_is_kept_only_in_the_vault_and_the_reasons_list() -> None:

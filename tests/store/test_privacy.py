@@ -1,5 +1,6 @@
-"""What Harbor says it stores matches the schema; deletion leaves no readable trace in a
-SQLite file; PostgreSQL tables are vacuumed after a deletion."""
+"""What Harbor says it stores matches the schema (the words: tests/actions/test_privacy.py);
+deletion leaves no readable trace in a SQLite file; PostgreSQL tables are vacuumed after a
+deletion."""
 
 from __future__ import annotations
 
@@ -16,36 +17,20 @@ from bot.store.models import Base
 SECRET = "I would give anything to hear your voice tonight 7f3a"
 
 
-def test_the_answer_names_every_kind_of_data_and_every_field() -> None:
-    answer = privacy.describe_storage(retention_days=None)
+def test_the_sections_name_every_kind_of_data_and_every_shown_field() -> None:
+    sections = dict(privacy.storage_sections())
     for table in Base.metadata.tables.values():
-        assert table.info["describe"] in answer
-        for column in table.columns:
-            if "describe" in column.info:
-                assert column.info["describe"] in answer
-    assert "conversation" in answer.lower()
+        fields = sections[f"storage.{table.name}"]
+        shown = [c.name for c in table.columns if c.info.get("shown")]
+        assert fields == [f"storage.{table.name}.{name}" for name in shown]
+    assert sections["storage.events"] == ["storage.events.all"], "the conversation is named"
 
 
-def test_the_answer_says_who_can_read_it_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
-    answer = service.describe_storage()
-    assert "people who run this Harbor server" in answer
-    assert "stored encrypted, but the server holds the key" in answer
-    assert "Telegram" in answer
-    assert "until you ask me to delete it" in answer
-    assert "delete my data" in answer and "export my data" in answer
-
-
-def test_retention_is_on_by_default_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("HARBOR_RETENTION_DAYS", raising=False)
-    assert "older than 90 days is deleted automatically" in service.describe_storage()
-
-
-def test_the_answer_mentions_retention_when_it_is_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "90")
-    assert "older than 90 days is deleted automatically" in service.describe_storage()
-    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "ninety")  # a typo costs nobody their answer
-    assert "Who can read it" in service.describe_storage()
+def test_a_mistyped_retention_is_not_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "ninety")
+    assert service.retention_setting() is None
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "30")
+    assert service.retention_setting() == 30
 
 
 def test_bytes_check_would_find_text_deleted_without_secure_delete(tmp_path: Path) -> None:
@@ -112,6 +97,22 @@ def test_deleted_vault_text_is_gone_from_the_sqlite_file(sqlite_file_url: str) -
     data = path.read_bytes()
     assert deleted not in data
     assert kept in data
+
+
+def test_deleted_text_is_gone_from_the_write_ahead_log_while_harbor_runs(
+    sqlite_file_url: str,
+) -> None:
+    path = Path(sqlite_file_url.removeprefix("sqlite:///"))
+    service.add_vault_entry("web-v", SECRET)
+    service.add_vault_entry("web-w", "someone else's entry stays")
+    deleted = stored_vault_text("web-v")
+    wal = path.with_name(path.name + "-wal")
+    assert deleted in wal.read_bytes() + path.read_bytes(), "the check reads the right bytes"
+
+    assert service.delete_user("web-v")  # the engine stays open, as in a running server
+    for file in (path, wal):
+        assert deleted not in file.read_bytes(), file.name
+    assert stored_vault_text("web-w"), "the other person's entry stays"
 
 
 @pytest.mark.postgres

@@ -383,7 +383,7 @@ async def test_an_export_is_delivered_once_and_never_stored(sqlite_file_url: str
 
 
 async def test_a_fourth_export_within_the_hour_waits(sqlite_file_url: str) -> None:
-    from actions.privacy import EXPORT_LIMIT_LINE
+    from actions import common
 
     store = HarborTrackerStore(DOMAIN)
     sender = "telegram:778"
@@ -391,7 +391,7 @@ async def test_a_fourth_export_within_the_hour_waits(sqlite_file_url: str) -> No
     for _ in range(3):
         assert _document(await _export_turn(store, sender))
     fourth = await _export_turn(store, sender)
-    assert [m.get("text") for m in fourth] == [EXPORT_LIMIT_LINE.format(count=3)]
+    assert [m.get("text") for m in fourth] == [common.text("privacy.export_limit", count=3)]
     assert not any(m.get("custom") for m in fourth), "no fourth copy"
     # Someone else is not limited by it.
     await turn(store, "telegram:779", "hello")
