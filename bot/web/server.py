@@ -10,10 +10,14 @@ No client can hold it up: a fixed pool of ``WORKERS`` threads serves connections
 ``QUEUED`` more wait (anything beyond gets an immediate 503), and each request must arrive
 whole within ``REQUEST_DEADLINE_S`` seconds (slow-loris clients and idle keep-alive
 connections are closed), and each answer be taken within ``WRITE_TIMEOUT_S``.
+
+Text files (HTML, CSS, JavaScript, SVG) go out gzip-compressed to clients that accept it;
+each file is compressed once and kept in memory until it changes on disk.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 import socket
 import threading
@@ -22,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
 from bot.web.settings import WebSettings
@@ -39,6 +43,9 @@ CONTENT_TYPES = {
     ".webmanifest": "application/manifest+json",
     ".txt": "text/plain; charset=utf-8",
 }
+# Types worth compressing, and the smallest body worth it.
+COMPRESSIBLE = {".html", ".css", ".js", ".svg", ".webmanifest", ".txt"}
+MIN_COMPRESS_BYTES = 512
 # Folders under web/ that hold build inputs, not the page.
 PRIVATE_DIRS = {"node_modules"}
 WORKERS = 16
@@ -70,6 +77,7 @@ class PageServer(HTTPServer):
         self.request_deadline = request_deadline
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="page")
         self._slots = threading.BoundedSemaphore(workers + queued)
+        self.compressed = CompressedFiles()
         super().__init__(address, PageHandler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -107,6 +115,38 @@ class PageServer(HTTPServer):
         """The base URL the server answers on."""
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
+
+
+class CompressedFiles:
+    """gzip copies of the page's files, made once per version of each file."""
+
+    def __init__(self) -> None:
+        """Starts empty; files are compressed when first asked for."""
+        self._copies: Dict[Path, Tuple[Tuple[int, int], bytes]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, file: Path, body: bytes) -> bytes:
+        """The gzip copy of ``file`` (whose current content is ``body``)."""
+        stat = file.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            cached = self._copies.get(file)
+        if cached and cached[0] == version:
+            return cached[1]
+        packed = gzip.compress(body, compresslevel=9, mtime=0)
+        with self._lock:
+            self._copies[file] = (version, packed)
+        return packed
+
+
+def accepts_gzip(header: Optional[str]) -> bool:
+    """Whether an ``Accept-Encoding`` header allows gzip (and does not refuse it with q=0)."""
+    for item in (header or "").split(","):
+        name, _, params = item.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            quality = params.strip().lower().replace(" ", "")
+            return quality not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 class DeadlineReader:
@@ -227,8 +267,16 @@ class PageHandler(BaseHTTPRequestHandler):
             self.send_response(HTTPStatus.NOT_FOUND)
             self._send_body(b"Not found\n", CONTENT_TYPES[".txt"], head)
             return
+        body = file.read_bytes()
         self.send_response(HTTPStatus.OK)
-        self._send_body(file.read_bytes(), CONTENT_TYPES[file.suffix], head)
+        if file.suffix in COMPRESSIBLE:
+            self.send_header("Vary", "Accept-Encoding")
+            if len(body) >= MIN_COMPRESS_BYTES and accepts_gzip(
+                self.headers.get("Accept-Encoding")
+            ):
+                body = self.server.compressed.get(file, body)
+                self.send_header("Content-Encoding", "gzip")
+        self._send_body(body, CONTENT_TYPES[file.suffix], head)
 
     def _send_body(self, body: bytes, content_type: str, head: bool) -> None:
         self.send_header("Content-Type", content_type)

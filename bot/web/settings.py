@@ -6,10 +6,11 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 from urllib.parse import urlsplit
 
 from bot.channels import limits
+from bot.store import config as store_config
 
 DEFAULT_EXIT_URL = "https://www.wikipedia.org"
 SOCKETIO_PATH = "/socket.io"
@@ -26,6 +27,8 @@ class WebSettings:
         exit_url: where "quick exit" leaves for (a neutral site).
         max_chars: the longest message the page lets a person send.
         frame_ancestors: origins allowed to embed the page in an iframe (none by default).
+        retention_days: how long the server keeps a conversation (None: until deleted); the
+            page says so, and drops a copy kept on the device after that long unused.
     """
 
     root: Path
@@ -33,12 +36,13 @@ class WebSettings:
     exit_url: str
     max_chars: int
     frame_ancestors: List[str]
+    retention_days: Optional[int] = store_config.DEFAULT_RETENTION_DAYS
 
     @classmethod
     def from_env(cls) -> "WebSettings":
         """Reads ``RASA_PUBLIC_URL`` (default ``http://127.0.0.1:${RASA_PORT:-5005}``),
         ``HARBOR_EXIT_URL``, ``HARBOR_MAX_MESSAGE_CHARS``, ``HARBOR_FRAME_ANCESTORS``
-        (space-separated origins) and ``HARBOR_WEB_ROOT``."""
+        (space-separated origins), ``HARBOR_WEB_ROOT`` and ``HARBOR_RETENTION_DAYS``."""
         port = os.environ.get("RASA_PORT") or "5005"
         rasa_url = os.environ.get("RASA_PUBLIC_URL") or f"http://127.0.0.1:{port}"
         return cls(
@@ -49,10 +53,14 @@ class WebSettings:
             frame_ancestors=[
                 origin_of(item) for item in os.environ.get("HARBOR_FRAME_ANCESTORS", "").split()
             ],
+            retention_days=retention_days(),
         )
 
     def content_security_policy(self) -> str:
-        """Only this server and the Rasa socket; nothing else may load or connect."""
+        """Only this server and the Rasa socket; nothing else may load or connect.
+
+        Pictures may also come from the Rasa server (a progress chart) or be inline.
+        """
         socket_origins = [self.rasa_url, websocket_origin(self.rasa_url)]
         ancestors = " ".join(self.frame_ancestors) or "'none'"
         return "; ".join(
@@ -60,7 +68,7 @@ class WebSettings:
                 "default-src 'none'",
                 "script-src 'self'",
                 "style-src 'self'",
-                "img-src 'self' data:",
+                f"img-src 'self' data: {self.rasa_url}",
                 "font-src 'self'",
                 "manifest-src 'self'",
                 "connect-src 'self' " + " ".join(socket_origins),
@@ -93,9 +101,22 @@ class WebSettings:
             "socketPath": SOCKETIO_PATH,
             "maxChars": self.max_chars,
             "exitUrl": self.exit_url,
+            "retentionDays": self.retention_days or 0,
         }
         body = json.dumps(config, ensure_ascii=True).replace("<", "\\u003c")
         return f"window.HARBOR_CONFIG = Object.freeze({body});\n"
+
+
+def retention_days() -> Optional[int]:
+    """``HARBOR_RETENTION_DAYS`` for the page's words, or None when off or mistyped.
+
+    A mistyped setting must not keep the page (and its offline SOS) from starting; the
+    page then names no number of days.
+    """
+    try:
+        return store_config.retention_days()
+    except ValueError:
+        return None
 
 
 def origin_of(url: str) -> str:

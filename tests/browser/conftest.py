@@ -11,7 +11,7 @@ import dataclasses
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, List
+from typing import Any, Iterator, List
 from urllib.parse import urlsplit
 
 import pytest
@@ -98,9 +98,17 @@ def stub() -> Iterator[StubSite]:
         stop_page(page_server)
 
 
-def new_context(browser: Browser, watch: Watch, viewport: dict) -> BrowserContext:
-    """A fresh browser profile (own sessionStorage) that never reaches past loopback."""
-    context = browser.new_context(viewport=viewport, locale="en-US", device_scale_factor=1)
+def new_context(
+    browser: Browser, watch: Watch, viewport: dict, **options: Any
+) -> BrowserContext:
+    """A fresh browser profile (own sessionStorage) that never reaches past loopback.
+
+    ``options`` go to Playwright's ``new_context`` (e.g. ``storage_state`` to open the
+    browser again with the localStorage a closed one left behind).
+    """
+    context = browser.new_context(
+        viewport=viewport, locale="en-US", device_scale_factor=1, **options
+    )
 
     def guard(route: Route) -> None:
         url = route.request.url

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import socket
+import struct
 import threading
 import uuid
+import zlib
 from typing import Any, Dict, List, Optional
 
 from rasa.core.channels.channel import UserMessage
-from sanic import Sanic
+from sanic import Sanic, response
+from sanic.request import Request
 
 from bot.channels.socketio import HarborSocketIOInput
 
@@ -52,6 +56,37 @@ EXPORT = {
     "data": {"format": "harbor-export/1", "reasons": [{"text": "my own reason 4c1"}]},
 }
 MARKUP_TEXT = '<img src="x" onerror="document.title=\'owned\'"> <b>bold?</b>'
+CHART_TEXT = "Your last 30 days: 2 cravings, from 8 to 4 on average. Grounding helped most."
+CHART_PATH = "/charts/3f9c2a7e.png"
+FAR_CHART = "https://charts.example.org/chart.png"
+CHOICES = [
+    {"title": "Grounding", "payload": "/request_grounding"},
+    {"title": "Not now", "payload": "/not_now"},
+]
+LATER_CHOICES = [{"title": "Breathe with me", "payload": "/request_breathing"}]
+NEWS_TEXT = "Something new from Harbor."
+
+
+def tiny_png(width: int = 40, height: int = 20) -> bytes:
+    """A small valid PNG (a grey rectangle), made without any imaging library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def chart_data_uri() -> str:
+    """The tiny PNG as a data: URI, as a reply may carry it inline."""
+    return "data:image/png;base64," + base64.b64encode(tiny_png()).decode("ascii")
 
 
 class StubBot:
@@ -112,6 +147,11 @@ class StubBot:
         Sanic.test_mode = True  # several apps per test process
         app = Sanic(f"stub_bot_{uuid.uuid4().hex[:8]}", configure_logging=False)
         app.blueprint(self.channel.blueprint(self.on_new_message), url_prefix="/webhooks/socketio")
+
+        @app.get(CHART_PATH)
+        async def chart(_: Request) -> response.HTTPResponse:
+            return response.raw(tiny_png(), content_type="image/png")
+
         self._server = await app.create_server(
             sock=self._sock, return_asyncio_server=True, access_log=False
         )
@@ -134,18 +174,36 @@ class StubBot:
         for reply in self.replies(text):
             await out.send_response(message.sender_id, dict(reply))
         if text == "remind me":
-            asyncio.get_running_loop().call_later(
-                self.push_delay, lambda: asyncio.ensure_future(self.push(message.sender_id))
-            )
+            self.push_later(message.sender_id, {"text": PUSH_TEXT})
+        if text == "choices then news":
+            self.push_later(message.sender_id, {"text": NEWS_TEXT})
 
-    async def push(self, sender_id: str) -> None:
+    def push_later(self, sender_id: str, reply: Dict[str, Any]) -> None:
+        """Sends ``reply`` on the bot's own after ``push_delay`` seconds."""
+        asyncio.get_running_loop().call_later(
+            self.push_delay, lambda: asyncio.ensure_future(self.push(sender_id, reply))
+        )
+
+    async def push(self, sender_id: str, reply: Optional[Dict[str, Any]] = None) -> None:
         """A message the bot sends on its own, as a reminder would."""
         output = self.channel.get_output_channel()
-        await output.send_response(sender_id, {"text": PUSH_TEXT})
+        await output.send_response(sender_id, reply or {"text": PUSH_TEXT})
 
-    @staticmethod
-    def replies(text: str) -> List[Dict[str, Any]]:
+    def replies(self, text: str) -> List[Dict[str, Any]]:
         """The stub's answers to ``text`` (lower-cased)."""
+        if text == "show my progress":
+            return [{"text": CHART_TEXT, "image": chart_data_uri()}]
+        if text == "served chart":
+            return [{"text": CHART_TEXT, "image": self.url + CHART_PATH}]
+        if text == "far chart":
+            return [{"text": CHART_TEXT, "image": FAR_CHART}]
+        if text == "two choices":
+            return [
+                {"text": "Pick one.", "buttons": CHOICES},
+                {"text": "Or this.", "buttons": LATER_CHOICES},
+            ]
+        if text == "choices then news":
+            return [{"text": "Pick one.", "buttons": CHOICES}]
         if text in ("hi", "hello"):
             return [{"text": GREETING, "buttons": GREETING_BUTTONS}]
         if text == "/craving":

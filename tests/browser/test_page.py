@@ -44,7 +44,7 @@ def test_hi_gets_an_answer_after_a_typing_indicator(phone: Page, stub: StubSite)
     open_chat(phone, stub)
     stub.bot.gate.clear()  # hold the reply back
     say(phone, "hi")
-    expect(phone.locator("#log .msg-user").last).to_have_text("hi")
+    expect(phone.locator("#log .msg-user p").last).to_have_text("hi")
     expect(phone.locator("#typing")).to_be_visible()
     stub.bot.gate.set()
     expect(phone.locator("#log .msg-bot").last).to_contain_text("I'm Harbor")
@@ -60,7 +60,7 @@ def test_a_quick_reply_sends_its_payload_and_shows_its_title(
     say(phone, "hi")
     button = phone.get_by_role("button", name="I want to text my ex")
     button.click()
-    expect(phone.locator("#log .msg-user").last).to_have_text("I want to text my ex")
+    expect(phone.locator("#log .msg-user p").last).to_have_text("I want to text my ex")
     expect(phone.locator("#log .msg-bot").last).to_contain_text("ride it out")
     expect(phone.locator("#log .replies")).to_have_count(0)
     assert [m.text for m in stub.bot.received] == ["hi", "/craving"]
@@ -113,7 +113,7 @@ def test_sos_button_shows_the_lines_at_once_then_harbors_answer(
 def test_a_pushed_check_in_appears_by_itself(phone: Page, stub: StubSite) -> None:
     open_chat(phone, stub)
     say(phone, "remind me")
-    expect(phone.locator("#log .msg-bot").last).to_have_text(stub_bot.PUSH_TEXT)
+    expect(phone.locator("#log .msg-bot p").last).to_have_text(stub_bot.PUSH_TEXT)
 
 
 def test_the_chat_survives_a_reload_in_session_storage_only(phone: Page, stub: StubSite) -> None:
@@ -127,12 +127,12 @@ def test_the_chat_survives_a_reload_in_session_storage_only(phone: Page, stub: S
 
     phone.reload()
     expect(phone.locator("html")).to_have_attribute("data-connection", "connected")
-    expect(phone.locator("#log .msg-user")).to_have_text(["hi"])
+    expect(phone.locator("#log .msg-user p")).to_have_text(["hi"])
     expect(phone.locator("#log .msg-bot").first).to_contain_text("I'm Harbor")
     expect(phone.get_by_role("button", name="My heart is racing")).to_be_visible()
     # The same conversation goes on after the reload, and pushes still find the page.
     say(phone, "remind me")
-    expect(phone.locator("#log .msg-bot").last).to_have_text(stub_bot.PUSH_TEXT)
+    expect(phone.locator("#log .msg-bot p").last).to_have_text(stub_bot.PUSH_TEXT)
     senders = {m.sender_id for m in stub.bot.received}
     assert senders == {stored["sessionId"]}
 
@@ -165,9 +165,9 @@ def test_quick_exit_clears_the_chat_and_leaves_without_a_way_back(
 def test_bot_text_is_shown_as_text_never_as_html(phone: Page, stub: StubSite) -> None:
     open_chat(phone, stub)
     say(phone, "html")
-    expect(phone.locator("#log .msg-bot").last).to_have_text(stub_bot.MARKUP_TEXT)
+    expect(phone.locator("#log .msg-bot p").last).to_have_text(stub_bot.MARKUP_TEXT)
     say(phone, "<b>me</b>")
-    expect(phone.locator("#log .msg-user").last).to_have_text("<b>me</b>")
+    expect(phone.locator("#log .msg-user p").last).to_have_text("<b>me</b>")
     assert phone.locator("#log img, #log b").count() == 0
     assert phone.title() == "Harbor"
 
@@ -192,21 +192,25 @@ def test_the_page_works_with_the_keyboard_alone(phone: Page, stub: StubSite) -> 
     # The focused control shows a visible outline.
     assert phone.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     order = ["sos"]
-    for _ in range(3):
+    for _ in range(5):
         phone.keyboard.press("Tab")
         order.append(phone.evaluate("document.activeElement.id"))
-    assert order == ["sos", "quick-exit", "message", "send"]
+    # The chat history can be focused, so it scrolls with the arrow keys.
+    assert order == ["sos", "quick-exit", "menu-button", "chat", "message", "send"]
     phone.keyboard.press("Shift+Tab")
     phone.keyboard.type("hi")
     phone.keyboard.press("Enter")
     expect(phone.get_by_role("button", name="My heart is racing")).to_be_visible()
-    # From the message box, Shift+Tab reaches the quick replies; Enter presses one.
-    phone.keyboard.press("Shift+Tab")
-    phone.keyboard.press("Shift+Tab")
+    expect(phone.get_by_role("button", name="No thanks")).to_be_visible()  # the keep offer
+    # From the message box, Shift+Tab reaches the offer, then the quick replies.
+    for _ in range(4):
+        phone.keyboard.press("Shift+Tab")
     assert phone.evaluate("document.activeElement.textContent") == "I want to text my ex"
     phone.keyboard.press("Enter")
-    expect(phone.locator("#log .msg-user").last).to_have_text("I want to text my ex")
+    expect(phone.locator("#log .msg-user p").last).to_have_text("I want to text my ex")
     assert [m.text for m in stub.bot.received] == ["hi", "/craving"]
+    # Chosen from the keyboard, focus goes back to the message box.
+    assert phone.evaluate("document.activeElement.id") == "message"
 
 
 def test_new_messages_are_announced(phone: Page, stub: StubSite) -> None:

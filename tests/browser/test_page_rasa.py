@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests import servers
+from tests.browser.axe import assert_no_violations
 from tests.browser.conftest import (
     PHONE,
     Watch,
@@ -100,7 +101,7 @@ def test_crisis_card_then_a_quick_reply_then_quick_exit(page: Page, chat_url: st
     answers = page.locator("#log .msg-bot, #log .card-crisis")
     before = answers.count()
     page.get_by_role("button", name="US", exact=True).click()
-    expect(page.locator("#log .msg-user").last).to_have_text("US")
+    expect(page.locator("#log .msg-user p").last).to_have_text("US")
     expect(answers.nth(before)).to_be_visible()
 
     stored = json.loads(page.evaluate("sessionStorage.getItem('harbor.chat.v1')"))
@@ -134,3 +135,49 @@ def test_no_to_the_direct_question_is_thanked(page: Page, chat_url: str) -> None
     answer = page.locator("#log .msg-bot").last
     expect(answer).to_contain_text("SOS")
     assert page.locator("#log .card-crisis").count() == 0
+
+
+def test_kept_on_this_device_the_conversation_and_the_streak_come_back(
+    browser: Browser, chat_url: str
+) -> None:
+    watch = Watch()
+    first = new_context(browser, watch, PHONE)
+    try:
+        page = first.new_page()
+        open_chat(page, chat_url)
+        say(page, "day 12 no contact")
+        expect(page.locator("#log .msg-bot").last).to_contain_text("day 12")
+        page.get_by_role("button", name="Menu").click()
+        page.get_by_role("button", name="Keep me on this device").click()
+        expect(page.get_by_role("button", name="Forget this device")).to_be_visible()
+        storage = first.storage_state()
+    finally:
+        first.close()  # the page and the browser are closed
+
+    again = new_context(browser, watch, PHONE, storage_state=storage)
+    try:
+        page = again.new_page()
+        open_chat(page, chat_url)
+        # The earlier conversation is on the page ...
+        expect(page.locator("#log .msg-user p").first).to_have_text("day 12 no contact")
+        expect(page.locator("#log")).to_contain_text("Got it: day 12 of no contact")
+        # ... and Harbor knows the person: their streak is still counted.
+        before = page.locator("#log .msg-bot").count()
+        say(page, "whats my streak")
+        expect(page.locator("#log .msg-bot")).not_to_have_count(before)
+        expect(page.locator("#log .msg-bot").nth(before)).to_contain_text("12 days")
+        assert_no_violations(page, "returning with Harbor's answers")
+        screenshot(page, "browser-rasa-returning-phone")
+
+        # Quick exit: a fresh page afterwards knows nothing.
+        page.get_by_role("button", name="Quick exit: clear this chat and leave this page").click()
+        page.wait_for_url("https://www.wikipedia.org/")
+        fresh = again.new_page()
+        open_chat(fresh, chat_url)
+        expect(fresh.locator("#log > *")).to_have_count(0)
+        say(fresh, "whats my streak")
+        expect(fresh.locator("#log .msg-bot").first).not_to_contain_text("12 days")
+        assert fresh.evaluate("localStorage.length") == 0
+    finally:
+        again.close()
+    assert watch.external == []

@@ -62,7 +62,7 @@ def test_sos_without_a_server_shows_988_and_findahelpline_within_a_second(
         "href", "https://findahelpline.com"
     )
     expect(card).to_contain_text("call your local emergency number")
-    expect(phone.locator("#log .msg-user")).to_have_text(["SOS"])
+    expect(phone.locator("#log .msg-user p")).to_have_text(["SOS"])
     expect(phone.locator("#typing")).to_be_hidden()
     expect(phone.locator("#status")).to_have_text(
         "Can't reach Harbor right now. The lines above work without it."
@@ -80,7 +80,7 @@ def test_typing_sos_draws_the_card_too(phone: Page, offline_url: str, typed: str
 def test_other_messages_do_not_draw_the_card(phone: Page, offline_url: str) -> None:
     phone.goto(offline_url)
     say(phone, "sos please")
-    expect(phone.locator("#log .msg-user")).to_have_text(["sos please"])
+    expect(phone.locator("#log .msg-user p")).to_have_text(["sos please"])
     phone.wait_for_timeout(500)
     expect(phone.locator("#log .card-crisis")).to_have_count(0)
 
@@ -91,7 +91,7 @@ def test_offline_there_are_no_typing_dots_and_no_send_it_again(
     phone.goto(offline_url)
     expect(phone.locator("html")).to_have_attribute("data-connection", "offline")
     say(phone, "hi")
-    expect(phone.locator("#log .msg-user")).to_have_text(["hi"])
+    expect(phone.locator("#log .msg-user p")).to_have_text(["hi"])
     expect(phone.locator("#typing")).to_be_hidden()
     status = phone.locator("#status")
     expect(status).to_have_text(
@@ -125,7 +125,7 @@ def test_a_tapped_country_button_gives_that_countrys_lines_offline(
     expect(phone.locator("html")).to_have_attribute("data-connection", "connected")
     say(phone, "where")
     phone.get_by_role("button", name="UK", exact=True).click()
-    expect(phone.locator("#log .msg-bot").last).to_have_text("Thank you.")
+    expect(phone.locator("#log .msg-bot p").last).to_have_text("Thank you.")
     stop_bot(phone, stub)
     phone.get_by_role("button", name=SOS_BUTTON).click()
     expect_uk_card(page_cards(phone).last)
@@ -142,7 +142,7 @@ def test_a_country_the_server_saved_gives_that_countrys_lines_offline(
 ) -> None:
     phone.goto(stub.url)
     say(phone, "I'm in the UK")
-    expect(phone.locator("#log .msg-bot").last).to_have_text(stub_bot.COUNTRY_SAVED_GB)
+    expect(phone.locator("#log .msg-bot p").last).to_have_text(stub_bot.COUNTRY_SAVED_GB)
     stop_bot(phone, stub)
     say(phone, "sos")
     expect_uk_card(page_cards(phone))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import os
 import re
@@ -123,6 +124,60 @@ def test_each_file_has_its_content_type(page: PageServer, path: str, content_typ
     assert response.status_code == 200, path
     assert response.headers["Content-Type"] == content_type
     assert response.content
+
+
+PAGE_FILES = [
+    "/",
+    "/harbor.css",
+    "/config.js",
+    "/vendor/socket.io.min.js",
+    *[f"/js/{path.name}" for path in sorted((WEB_ROOT / "js").glob("*.js"))],
+]
+
+
+def visit_bytes(server: PageServer, accept: Optional[str]) -> Tuple[int, int]:
+    """Bytes on the wire for every file of a visit, and the same files uncompressed."""
+    wire = plain = 0
+    for path in PAGE_FILES:
+        headers = {"Accept-Encoding": accept} if accept else {}
+        status, got, body = raw_get_with(server, path, headers)
+        assert status == 200, path
+        wire += len(body)
+        if got.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        plain += len(body)
+    return wire, plain
+
+
+def raw_get_with(
+    server: PageServer, target: str, headers: Dict[str, str]
+) -> Tuple[int, Dict[str, str], bytes]:
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.request("GET", target, headers=headers)
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def test_the_page_goes_out_compressed_to_browsers_that_accept_it(page: PageServer) -> None:
+    wire, plain = visit_bytes(page, "gzip, deflate, br")
+    assert wire < plain / 2.5, (wire, plain)
+    status, headers, body = raw_get_with(page, "/js/app.js", {"Accept-Encoding": "gzip"})
+    assert headers["Content-Encoding"] == "gzip" and headers["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(body) == (WEB_ROOT / "js" / "app.js").read_bytes()
+    assert int(headers["Content-Length"]) == len(body)
+    assert headers["Cache-Control"] == "no-store"  # shared devices: still nothing cached
+
+
+@pytest.mark.parametrize("accept", [None, "identity", "gzip;q=0", "br"])
+def test_clients_that_do_not_take_gzip_get_the_files_as_they_are(
+    page: PageServer, accept: Optional[str]
+) -> None:
+    wire, plain = visit_bytes(page, accept)
+    assert wire == plain
 
 
 def test_config_tells_the_page_where_the_socket_is(page: PageServer) -> None:

@@ -18,6 +18,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "HARBOR_MAX_MESSAGE_CHARS",
         "HARBOR_FRAME_ANCESTORS",
         "HARBOR_WEB_ROOT",
+        "HARBOR_RETENTION_DAYS",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -35,6 +36,7 @@ def test_local_defaults() -> None:
         "socketPath": "/socket.io",
         "maxChars": 4000,
         "exitUrl": "https://www.wikipedia.org",
+        "retentionDays": 90,
     }
 
 
@@ -47,6 +49,19 @@ def test_the_rasa_port_and_public_url_set_the_socket(monkeypatch: pytest.MonkeyP
     assert "connect-src 'self' https://chat.example.org wss://chat.example.org" in (
         settings.content_security_policy()
     )
+    # A progress chart may come from Harbor's server, or inline; from nowhere else.
+    assert "img-src 'self' data: https://chat.example.org;" in settings.content_security_policy()
+
+
+def test_the_page_learns_how_long_the_server_keeps_a_conversation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "30")
+    assert config_of(WebSettings.from_env())["retentionDays"] == 30
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "off")
+    assert config_of(WebSettings.from_env())["retentionDays"] == 0
+    monkeypatch.setenv("HARBOR_RETENTION_DAYS", "ninety")  # the page still starts
+    assert config_of(WebSettings.from_env())["retentionDays"] == 0
 
 
 @pytest.mark.parametrize(

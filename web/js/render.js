@@ -6,6 +6,9 @@ const CARD_TITLES = {
   crisis: "Crisis support",
   resources: "Support lines",
 };
+// Said before each message, for screen readers: who is speaking.
+const SPEAKERS = { bot: "Harbor said:", user: "You said:" };
+const PICTURE_ALT = "A picture from Harbor.";
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -20,6 +23,11 @@ function paragraphs(text) {
     .split(/\n\s*\n/)
     .filter((part) => part.trim())
     .map((part) => el("p", "", part.trim()));
+}
+
+/** A label only screen readers hear: who sent the message. */
+function speaker(who) {
+  return el("span", "visually-hidden speaker", `${SPEAKERS[who]} `);
 }
 
 function link(href, text, external) {
@@ -56,7 +64,7 @@ export function crisisCard(message, kind, id) {
   const title = el("h2", "card-title", CARD_TITLES[kind] || CARD_TITLES.crisis);
   title.id = `card-${id}`;
   card.setAttribute("aria-labelledby", title.id);
-  card.append(title);
+  card.append(speaker("bot"), title);
   const text = typeof message.text === "string" ? message.text : "";
   for (const part of text.split(/\n\s*\n/).filter((p) => p.trim())) {
     card.append(linkedParagraph(part.trim()));
@@ -75,13 +83,46 @@ export function crisisCard(message, kind, id) {
   return card;
 }
 
-/** A bot message: a bubble, or a crisis card when the message is one. */
-export function botMessage(message, id) {
+/**
+ * A picture with the message's text as its caption. Screen readers get the text once,
+ * as the picture's description; the visible caption is the same words.
+ */
+function figure(src, text) {
+  const fig = el("figure", "msg-figure");
+  const img = el("img");
+  img.src = src;
+  img.alt = text.trim() || PICTURE_ALT;
+  img.decoding = "async";
+  img.referrerPolicy = "no-referrer";
+  fig.append(img);
+  const caption = el("figcaption");
+  if (text) {
+    caption.setAttribute("aria-hidden", "true");
+    caption.append(...paragraphs(text));
+    fig.append(caption);
+  }
+  // A picture that no longer loads (its short-lived address expired): the words stay.
+  img.addEventListener("error", () => {
+    img.remove();
+    caption.removeAttribute("aria-hidden");
+  });
+  return fig;
+}
+
+/**
+ * A bot message: a bubble, or a crisis card when the message is one.
+ * @param {object} message the bot's message
+ * @param {number} id a number unique on the page (for the card's heading id)
+ * @param {string} [image] a safe address for the message's picture (see media.js)
+ */
+export function botMessage(message, id, image = "") {
   const kind = cardKind(message);
   if (kind) return crisisCard(message, kind, id);
   const bubble = el("div", "msg msg-bot");
+  bubble.append(speaker("bot"));
   const text = typeof message.text === "string" ? message.text : "";
-  if (text) bubble.append(...paragraphs(text));
+  if (image) bubble.append(figure(image, text));
+  else if (text) bubble.append(...paragraphs(text));
   else bubble.append(el("p", "", "(Harbor sent something this page can't show.)"));
   return bubble;
 }
@@ -97,6 +138,7 @@ export function exportMessage(exported) {
     : "harbor-export.json";
   const blob = new Blob([JSON.stringify(exported.data, null, 2)], { type: "application/json" });
   const bubble = el("div", "msg msg-bot msg-export");
+  bubble.append(speaker("bot"));
   bubble.append(el("p", "", "Here is a copy of everything I keep about you."));
   const download = link(URL.createObjectURL(blob), `Download ${name}`, false);
   download.download = name;
@@ -110,7 +152,7 @@ export function exportMessage(exported) {
 /** The user's own message. */
 export function userMessage(text) {
   const bubble = el("div", "msg msg-user");
-  bubble.append(...paragraphs(text));
+  bubble.append(speaker("user"), ...paragraphs(text));
   return bubble;
 }
 
@@ -122,7 +164,7 @@ export function note(text) {
 /**
  * Quick-reply buttons: each shows its title and sends its payload.
  * @param {Array<{title: string, payload: string}>} replies
- * @param {(reply: {title: string, payload: string}) => void} onChoose
+ * @param {(reply: {title: string, payload: string}, event: MouseEvent) => void} onChoose
  */
 export function quickReplies(replies, onChoose) {
   const group = el("div", "replies");
@@ -131,7 +173,7 @@ export function quickReplies(replies, onChoose) {
   for (const reply of replies) {
     const button = el("button", "reply", reply.title);
     button.type = "button";
-    button.addEventListener("click", () => onChoose(reply));
+    button.addEventListener("click", (event) => onChoose(reply, event));
     group.append(button);
   }
   return group;
