@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import List, Text
 
+from bot.content.parsing import entity_value
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -21,7 +22,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import common
 from bot.content import abuse
-from bot.content.parsing import entity_value
 from bot.content.walkthrough import button
 
 ASKED_SLOT = "abuse_safety_asked"

@@ -3,7 +3,8 @@
 The layers, top to bottom (a module may import its own layer and the layers below it):
 
 1. ``server``, ``web``: how the processes start, and the chat page's server.
-2. ``channels``, ``nlu``, ``runtime``, ``progress``: what Rasa loads (connectors, graph components, patches) and the progress chart.
+2. ``channels``, ``nlu``, ``runtime``, ``progress``: what Rasa loads (connectors, graph
+   components, patches) and the progress chart.
 3. ``reading``: reading what a person typed (ratings, numbers, countries, times, answers).
 4. ``content``, ``store``: what Harbor says and does, and what it keeps.
 5. ``safety``, ``security``: the ground floor, importing nothing above.

@@ -15,10 +15,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
 
-from bot.store import migrate
+from bot.store import migrate, schema
 from bot.store.engine import get_engine
 from bot.store.models import RASA_METADATA, Base
-from bot.store import schema
 from bot.store.schema import include_object
 
 ROOT = Path(__file__).resolve().parents[2]
