@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from typing import List, Text
 
-from bot.content.parsing import entity_value
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,6 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions import common
 from bot.content import abuse
 from bot.content.walkthrough import button
+from bot.reading.answers import entity_value
 
 ASKED_SLOT = "abuse_safety_asked"
 STEP_ENTITY = "abuse_step"

@@ -16,9 +16,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import clock, daytime
+from bot.content import daytime
 from bot.content.library import Exercise, Library, UnknownContentId, load_library
 from bot.content.walkthrough import Reply
+from bot.reading import clock
 from bot.store import StoreUnavailable, service
 from bot.store.identity import pseudonym
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
-from bot.content.parsing import entity_value, is_payload
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -28,6 +27,7 @@ from actions import common, interruptions
 from actions.interruptions import FREE_TEXT, FlowValidation
 from bot.content import safety_plan
 from bot.content.walkthrough import button
+from bot.reading.answers import entity_value, is_payload
 from bot.store import service
 
 FORM = "safety_plan_form"
