@@ -130,8 +130,6 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             "resources_intent": "request_resources",
             # The labelled corpus the trained screen learns from (relative to the project).
             "corpus": "data/safety",
-            # How much each message of a recorded blind round counts in training.
-            "blind_weight": 3.0,
             # Also learn every NLU example as "not a crisis" (the bot's everyday traffic),
             # each counting this many times: without it "goodbye" or "i have nobody" read as
             # crises, because the crisis corpus is full of goodbyes and loneliness.
@@ -143,7 +141,6 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             **{f"{name}_threshold": value for name, value in _threshold_defaults().items()},
             "context_floor": Thresholds().context_floor,
             "rules_floor": Thresholds().rules_floor,
-            "rules_silence": Thresholds().rules_silence,
             # A crisis only the model saw, in a message the intent classifier reads as
             # ordinary traffic with at least this confidence ("put my phone in another room
             # and the urge went away" as share_win), gets the direct question instead.
@@ -182,11 +179,10 @@ class CrisisDetector(GraphComponent, IntentClassifier):
         import hashlib
 
         import bot.safety.classifier
-        import bot.safety.corpus
         import bot.safety.normalise
 
         code = hashlib.sha256()
-        for module in (bot.safety.classifier, bot.safety.corpus, bot.safety.normalise):
+        for module in (bot.safety.classifier, bot.safety.normalise):
             code.update(Path(module.__file__).read_bytes())
         directory = Path({**cls.get_default_config(), **config}["corpus"])
         data = corpus.fingerprint(directory) if directory.is_dir() else "missing"
@@ -194,9 +190,7 @@ class CrisisDetector(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learns the trained screen from the safety corpus and saves it with the model."""
-        examples = corpus.read_training(
-            Path(self.component_config["corpus"]), float(self.component_config["blind_weight"])
-        )
+        examples = corpus.read_training(Path(self.component_config["corpus"]))
         if self.component_config["nlu_examples_as_negatives"]:
             weight = float(self.component_config["nlu_example_weight"])
             examples += [

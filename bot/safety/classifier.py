@@ -44,12 +44,6 @@ DEFAULT_CONFIG: Dict[str, float] = {
     # Messages longer than this many words are also scored in overlapping windows.
     "window_words": 28,
     "window_step": 14,
-    # A multinomial naive Bayes over the same features, averaged with the logistic
-    # regressions (this share of the probability; 0 switches it off). Its errors differ
-    # from theirs: at the same false-alarm rate it caught more blind crisis messages
-    # (leave-one-round-out, docs/safety.md).
-    "nb_share": 0.5,
-    "nb_alpha": 0.1,
 }
 
 
@@ -122,8 +116,6 @@ class CrisisClassifier:
         # view scipy would copy all 10 MB of weights on every message.
         coef = params.get("coef")
         self._coef_t = np.ascontiguousarray(coef.T) if coef is not None else None
-        nb = params.get("nb_log_prob")
-        self._nb_t = np.ascontiguousarray(nb.T) if nb is not None else None
 
     # --- scoring ---------------------------------------------------------------------------
 
@@ -174,12 +166,6 @@ class CrisisClassifier:
         # One-vs-rest models: each label's own sigmoid, normalised to sum to one.
         probabilities = _sigmoid(logits)
         probabilities /= np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
-        share = float(self._config["nb_share"])
-        if self._nb_t is not None and share > 0:
-            joint = np.asarray(features @ self._nb_t) + self._params["nb_prior"]
-            bayes = np.exp(joint - joint.max(axis=1, keepdims=True))
-            bayes /= bayes.sum(axis=1, keepdims=True)
-            probabilities = (1.0 - share) * probabilities + share * bayes
         imminent_logit = np.asarray(features @ self._params["imminent_coef"]).ravel()
         imminent = _sigmoid(imminent_logit + self._params["imminent_intercept"][0])
         return probabilities, imminent
@@ -236,10 +222,6 @@ class CrisisClassifier:
             imminent_coef=imminent_coef,
             imminent_intercept=imminent_intercept,
         )
-        if float(config["nb_share"]) > 0:
-            log_prob, prior = _fit_bayes(features, targets, sample_weight, config["nb_alpha"])
-            model._nb_t = np.ascontiguousarray(log_prob.T)
-            model._params.update(nb_log_prob=log_prob, nb_prior=prior)
         return model
 
     def _idf(self, texts: Sequence[str]) -> np.ndarray:
@@ -284,23 +266,6 @@ def _logistic(alpha: float, epochs: float) -> "object":
         class_weight="balanced",
         random_state=0,
     )
-
-
-def _fit_bayes(
-    features: "object", targets: np.ndarray, weights: np.ndarray, alpha: float
-) -> Tuple[np.ndarray, np.ndarray]:
-    """Multinomial naive Bayes: per-label log feature probabilities and log priors."""
-    from sklearn.naive_bayes import MultinomialNB
-
-    bayes = MultinomialNB(alpha=float(alpha)).fit(features, targets, sample_weight=weights)
-    width = features.shape[1]  # type: ignore[attr-defined]
-    # A label with no examples keeps a prior that never wins.
-    log_prob = np.zeros((len(LABELS), width), dtype=np.float32)
-    prior = np.full(len(LABELS), -1e9, dtype=np.float32)
-    for row, label_index in enumerate(bayes.classes_):
-        log_prob[label_index] = bayes.feature_log_prob_[row]
-        prior[label_index] = bayes.class_log_prior_[row]
-    return log_prob, prior
 
 
 def _fit_imminence(

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Sequence
 
@@ -88,24 +88,11 @@ def training_files(directory: Path) -> List[Path]:
     return files
 
 
-def read_training(directory: Path, blind_weight: float = 1.0) -> List[Example]:
-    """All training examples under ``directory`` (see the module docstring).
-
-    Args:
-        directory: The corpus directory (``data/safety``).
-        blind_weight: How much each message of a recorded blind round counts: they were
-            written by people who saw nothing of the screen, so they read most like the
-            next unseen set (leave-one-round-out, ``bench/crisis_cv.py``).
-    """
+def read_training(directory: Path) -> List[Example]:
+    """All training examples under ``directory`` (see the module docstring)."""
     examples: List[Example] = []
-    blind = directory / "blind"
     for path in training_files(directory):
-        if path.suffix == ".yml":
-            examples += read_reviewed(path)
-        elif path.parent == blind:
-            examples += [replace(e, weight=blind_weight) for e in read_tsv(path)]
-        else:
-            examples += read_tsv(path)
+        examples += read_reviewed(path) if path.suffix == ".yml" else read_tsv(path)
     return examples
 
 

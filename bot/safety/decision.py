@@ -36,11 +36,6 @@ class Thresholds:
             and it does not find the message unclear either, the person is asked the direct
             question instead of getting the crisis card (on blind sets most such rule hits
             were idioms, other people's stories or the past).
-        rules_silence: A doubted rule hit (see ``rules_floor``) whose crisis-or-unclear
-            probability is below this, and that holds no imminence cue, gets no answer at
-            all: on the blind rounds these were helpers' questions, jokes and the resolved
-            past ("how do i support my boyfriend who has a history of self harm"). 0 turns
-            it off.
     """
 
     crisis: float = 0.5
@@ -48,7 +43,6 @@ class Thresholds:
     imminent: float = 0.5
     context_floor: float = 0.15
     rules_floor: float = 0.2
-    rules_silence: float = 0.0
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "Thresholds":
@@ -60,7 +54,6 @@ class Thresholds:
             imminent=float(config.get("imminent_threshold", defaults.imminent)),
             context_floor=float(config.get("context_floor", defaults.context_floor)),
             rules_floor=float(config.get("rules_floor", defaults.rules_floor)),
-            rules_silence=float(config.get("rules_silence", defaults.rules_silence)),
         )
 
 
@@ -103,8 +96,6 @@ def combine(
     # carded; one it finds risky in any way stays a crisis.
     doubted = scores is not None and scores.crisis < thresholds.rules_floor and risk < 0.5
     if category is not None and doubted:
-        if risk < thresholds.rules_silence and not has_imminent_cue(normalised):
-            return Assessment(None, (*evidence, f"model: overrules {risk:.3f}"), None, False, risk)
         doubt = f"model: disagrees {scores.crisis:.2f}"
         return Assessment(None, (*evidence, doubt), TIER_CHECK, False, max(risk, scores.crisis))
     if category is None and scores is not None and scores.crisis >= thresholds.crisis:

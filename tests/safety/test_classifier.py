@@ -135,26 +135,3 @@ def test_weights_make_an_example_count_more() -> None:
     plain = CrisisClassifier.fit(texts, labels, [False] * 4)
     weighted = CrisisClassifier.fit(texts, labels, [False] * 4, weights=[5.0, 5.0, 1.0, 1.0])
     assert weighted.score("goodbye").crisis < plain.score("goodbye").crisis
-
-
-def test_naive_bayes_is_averaged_in_and_kept_without_pickle(
-    small_model: CrisisClassifier, tmp_path: Path
-) -> None:
-    alone = CrisisClassifier(small_model._params, {**small_model._config, "nb_share": 0.0})
-    text = "i wish i was dead"
-    assert small_model.score(text).probabilities != alone.score(text).probabilities
-    assert sum(small_model.score(text).probabilities.values()) == pytest.approx(1.0, abs=1e-5)
-    small_model.save(tmp_path)
-    with np.load(tmp_path / PARAMS_FILE, allow_pickle=False) as arrays:
-        assert {"nb_log_prob", "nb_prior"} <= set(arrays.files)
-
-
-def test_naive_bayes_can_be_switched_off_at_training() -> None:
-    model = CrisisClassifier.fit(
-        ["i want to die", "hello there", "wish i was gone", "nice day"],
-        ["suicide", "none", "suicide", "none"],
-        [False] * 4,
-        {"nb_share": 0.0},
-    )
-    assert "nb_log_prob" not in model._params
-    assert model.score("i want to die").category == "suicide"

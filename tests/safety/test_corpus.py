@@ -31,13 +31,6 @@ def test_three_and_two_column_lines_are_read(tmp_path: Path) -> None:
     ]
 
 
-def test_blind_weight_counts_only_the_recorded_rounds_more(tmp_path: Path) -> None:
-    examples = corpus.read_training(_layout(tmp_path, recorded=True), blind_weight=3.0)
-    assert {e.text: e.weight for e in examples} == {
-        "i took them all": 1.0, "hi": 1.0, "he hit me": 3.0, "dead tired": 3.0,
-    }
-
-
 def test_a_blind_round_is_not_learned_before_its_first_look_is_recorded(tmp_path: Path) -> None:
     texts = {e.text for e in corpus.read_training(_layout(tmp_path, recorded=False))}
     assert "he hit me" not in texts and "hi" in texts

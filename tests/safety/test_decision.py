@@ -74,26 +74,9 @@ def test_imminence_from_a_cue_or_the_model_changes_the_kind() -> None:
     assert by_model.imminent and by_model.kind == "urgent_distress"
 
 
-def test_a_rule_hit_the_model_finds_harmless_is_asked_about_or_silenced() -> None:
-    rules = Assessment("self_harm", ("self_harm.word: self harm",))
-    harmless = _scores(none=0.995, unclear=0.003, self_harm=0.002)
-    text = "how do i support my boyfriend who has a history of self harm"
-    asked = combine(rules, harmless, text, THRESHOLDS)
-    assert asked.is_check
-    silencing = Thresholds(crisis=0.5, check=0.4, rules_floor=0.2, rules_silence=0.01)
-    silenced = combine(rules, harmless, text, silencing)
-    assert silenced.tier is None and silenced.evidence[-1].startswith("model: overrules")
-    # Never when the words say it is happening now, nor when the model sees any risk.
-    assert combine(rules, harmless, "i took a bunch of pills", silencing).is_check
-    some_risk = _scores(none=0.95, unclear=0.04, self_harm=0.01)
-    assert combine(rules, some_risk, text, silencing).is_check
-
-
 def test_thresholds_come_from_the_component_config() -> None:
-    read = Thresholds.from_config(
-        {"crisis_threshold": 0.7, "check_threshold": 0.2, "rules_silence": 0.01}
-    )
-    assert (read.crisis, read.check, read.rules_silence) == (0.7, 0.2, 0.01)
+    read = Thresholds.from_config({"crisis_threshold": 0.7, "check_threshold": 0.2})
+    assert (read.crisis, read.check) == (0.7, 0.2)
     assert read.imminent == Thresholds().imminent
 
 
