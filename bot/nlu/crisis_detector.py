@@ -247,6 +247,12 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             assessment = bot.safety.Assessment(
                 bot.safety.SUICIDE, ("check: answered yes or not sure",), risk=assessment.risk
             )
+        if assessment.is_check and _after_crisis_answer(message, tracker):
+            # Some risk right after the crisis card is read with it: the card again, never
+            # an ordinary answer (the direct question would be a step back).
+            assessment = bot.safety.Assessment(
+                bot.safety.SUICIDE, ("risk right after a crisis answer",), risk=assessment.risk
+            )
         if assessment.is_crisis:
             self._mark(message, self.component_config["crisis_intent"], assessment)
         elif assessment.is_check and _check_applies(message, tracker) and not is_plan_command(
@@ -332,6 +338,17 @@ def _last_bot_action(tracker: DialogueStateTracker) -> Optional[Text]:
         if isinstance(event, UserUttered):
             return None
     return None
+
+
+def _after_crisis_answer(message: Message, tracker: Optional[DialogueStateTracker]) -> bool:
+    """True for typed words (no payload, no confident safety reply) after a crisis answer."""
+    if tracker is None or tracker.get_slot("crisis_active") is not True:
+        return False
+    if (message.get(TEXT) or "").lstrip().startswith("/"):
+        return False
+    intent = message.get(INTENT) or {}
+    confident = intent.get(PREDICTED_CONFIDENCE_KEY, 0) >= 0.5
+    return not (intent.get(INTENT_NAME_KEY) in SAFETY_REPLIES and confident)
 
 
 def _check_applies(message: Message, tracker: Optional[DialogueStateTracker]) -> bool:

@@ -193,13 +193,23 @@ def test_the_question_does_not_talk_over_a_false_alarm_reply() -> None:
     assert parsed["intent"]["name"] == "false_alarm"
 
 
-def test_the_question_is_not_asked_right_after_the_crisis_card() -> None:
+def test_some_risk_right_after_the_crisis_card_gets_the_card_again_not_the_question() -> None:
     from rasa.shared.core.events import SlotSet
 
     tracker = _tracker(_user("i want to die", "crisis"), SlotSet("crisis_active", True),
                        ActionExecuted("utter_crisis"), ActionExecuted("action_listen"))
     parsed = _parse(_detector(StubModel({"whats the point": UNCLEAR})), "whats the point", tracker)
-    assert parsed["intent"]["name"] == "feeling_lonely"
+    assert parsed["intent"]["name"] == "crisis"
+    assert parsed["crisis"]["evidence"][0] == "risk right after a crisis answer"
+
+
+def test_no_risk_after_the_crisis_card_is_answered_as_itself() -> None:
+    from rasa.shared.core.events import SlotSet
+
+    tracker = _tracker(_user("i want to die", "crisis"), SlotSet("crisis_active", True),
+                       ActionExecuted("utter_crisis"), ActionExecuted("action_listen"))
+    parsed = _parse(_detector(StubModel({})), "thank you", tracker, intent="thanks")
+    assert parsed["intent"]["name"] == "thanks"
 
 
 def test_a_crisis_still_wins_after_the_crisis_card() -> None:
