@@ -314,6 +314,8 @@ def bot_texts_by_kind() -> Tuple[List[str], List[str]]:
             texts = [v["text"] for v in variations if isinstance(v, dict) and v.get("text")]
             (cards if name in CARD_RESPONSES else others).extend(texts)
     for path in sorted((ROOT / "bot" / "content" / "data").glob("*.yml")):
+        if path.name == "crisis.yml":
+            continue  # the crisis answers' own words: parts of the cards above
         others.extend(strings_in(yaml.safe_load(path.read_text())))
     return cards, others
 
