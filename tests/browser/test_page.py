@@ -314,9 +314,16 @@ def bot_texts_by_kind() -> Tuple[List[str], List[str]]:
             texts = [v["text"] for v in variations if isinstance(v, dict) and v.get("text")]
             (cards if name in CARD_RESPONSES else others).extend(texts)
     for path in sorted((ROOT / "bot" / "content" / "data").glob("*.yml")):
-        if path.name == "crisis.yml":
-            continue  # the crisis answers' own words: parts of the cards above
-        others.extend(strings_in(yaml.safe_load(path.read_text())))
+        if path.name in ("crisis.yml", "support_directory.yml"):
+            continue  # the crisis answers' own words (parts of the cards); sources of a list
+        document = yaml.safe_load(path.read_text())
+        if path.name == "messages.yml":
+            # Telegram's answers to a forwarded crisis message are crisis answers too.
+            document = {
+                key: value for key, value in (document.get("messages") or document).items()
+                if not str(key).startswith("forwarded.")
+            }
+        others.extend(strings_in(document))
     return cards, others
 
 
