@@ -340,10 +340,8 @@ def _last_bot_action(tracker: DialogueStateTracker) -> Optional[Text]:
     return None
 
 
-def _after_crisis_answer(message: Message, tracker: Optional[DialogueStateTracker]) -> bool:
-    """True for typed words (no payload, no confident safety reply) after a crisis answer."""
-    if tracker is None or tracker.get_slot("crisis_active") is not True:
-        return False
+def _typed_words(message: Message) -> bool:
+    """True unless the message is a payload or a confident safety reply ("i'm okay now")."""
     if (message.get(TEXT) or "").lstrip().startswith("/"):
         return False
     intent = message.get(INTENT) or {}
@@ -351,16 +349,19 @@ def _after_crisis_answer(message: Message, tracker: Optional[DialogueStateTracke
     return not (intent.get(INTENT_NAME_KEY) in SAFETY_REPLIES and confident)
 
 
+def _crisis_active(tracker: Optional[DialogueStateTracker]) -> bool:
+    return tracker is not None and tracker.get_slot("crisis_active") is True
+
+
+def _after_crisis_answer(message: Message, tracker: Optional[DialogueStateTracker]) -> bool:
+    """True for typed words (no payload, no confident safety reply) after a crisis answer."""
+    return _crisis_active(tracker) and _typed_words(message)
+
+
 def _check_applies(message: Message, tracker: Optional[DialogueStateTracker]) -> bool:
     """False for payloads, confident safety replies, and after a crisis answer."""
-    if (message.get(TEXT) or "").lstrip().startswith("/"):
-        return False
-    intent = message.get(INTENT) or {}
-    confident = intent.get(PREDICTED_CONFIDENCE_KEY, 0) >= 0.5
-    if intent.get(INTENT_NAME_KEY) in SAFETY_REPLIES and confident:
-        return False
     # After the crisis card the check-in rules follow up; asking again would be a step back.
-    return not (tracker is not None and tracker.get_slot("crisis_active") is True)
+    return _typed_words(message) and not _crisis_active(tracker)
 
 
 def _answers_check(
