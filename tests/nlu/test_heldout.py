@@ -34,7 +34,7 @@ class VentSet(NamedTuple):
 
 
 # What the clean set must keep (measured numbers and the goal: docs/nlu.md).
-CLEAN_FLOORS = {"accuracy": 0.87, "macro_f1": 0.88}
+CLEAN_FLOORS = {"accuracy": 0.85, "macro_f1": 0.85}
 # The blind vent-style sets scored here, each after its first look (docs/nlu.md). A listed
 # file that is missing fails, and a tests/nlu/heldout_vent*.tsv that is not listed fails, so a
 # set can neither drop out of `make test` nor sit on disk unscored. vent1 (issue 12) left this
