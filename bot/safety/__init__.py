@@ -9,7 +9,7 @@ is built on the first call (or by :func:`warm_up`).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from bot.safety.assessment import (
     CATEGORIES,
@@ -73,8 +73,16 @@ def assess(
     thresholds = thresholds or Thresholds()
     # One word ("goodbye", "bye") is too little for the model to judge alone: the crisis
     # corpus is full of goodbyes. The rules still read it, and so does the context below.
-    scores = _score(classifier, text) if len(text.split()) >= MIN_MODEL_WORDS else None
-    result = combine(_rules(text), scores, _normalised(normalise, text), thresholds)
+    rules = _rules(text)
+    normalised = _normalised(normalise, text)
+
+    def read_rules(piece: str) -> Optional[str]:
+        # The whole message was just read; a window of a long one is read on its own.
+        return rules.category if piece == normalised else _rules(piece).category
+
+    enough = len(text.split()) >= MIN_MODEL_WORDS
+    scores = _score(classifier, text, read_rules) if enough else None
+    result = combine(rules, scores, normalised, thresholds)
     if result.tier or not context:
         return result
     own = scores if scores is not None else _score(classifier, text)
@@ -116,11 +124,15 @@ def _rules(text: str) -> Assessment:
         return fallback_assess(text)
 
 
-def _score(classifier: Optional["CrisisClassifier"], text: str) -> Optional["Scores"]:
+def _score(
+    classifier: Optional["CrisisClassifier"],
+    text: str,
+    rules: Optional[Callable[[str], Optional[str]]] = None,
+) -> Optional["Scores"]:
     if classifier is None:
         return None
     try:
-        return classifier.score(text)
+        return classifier.score(text, rules)
     except Exception:  # noqa: BLE001 - the rules still answer
         logger.exception("Crisis model failed; the rules decide alone.")
         return None
