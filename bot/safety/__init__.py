@@ -77,20 +77,25 @@ def assess(
     normalised = _normalised(normalise, text)
 
     def read_rules(piece: str) -> Optional[str]:
-        # The whole message was just read; a window of a long one is read on its own.
-        return rules.category if piece == normalised else _rules(piece).category
+        # The whole message was just read. A window of a long message is read on its own
+        # only when the rules found something in the whole (a window of a message they
+        # found nothing in holds nothing either, and this keeps long vents cheap).
+        if piece == normalised or rules.category is None:
+            return rules.category
+        return _rules(piece).category
 
     enough = len(text.split()) >= MIN_MODEL_WORDS
     scores = _score(classifier, text, read_rules) if enough else None
     result = combine(rules, scores, normalised, thresholds)
-    if result.tier or not context:
+    if result.is_crisis or not context:
         return result
     own = scores if scores is not None else _score(classifier, text)
     if own is None or own.risk < thresholds.context_floor:
         return result
     joined = " ... ".join([*context, text])
     together = combine(NO_CRISIS, _score(classifier, joined), "", thresholds)
-    if not together.tier:
+    # Read together, the messages can only raise the answer: nothing -> question -> crisis.
+    if not together.tier or (result.tier and not together.is_crisis):
         return result
     imminent = result.imminent or together.imminent
     evidence = (*together.evidence, f"context: {len(context)} earlier message(s)")
