@@ -157,9 +157,9 @@ def leave_one_round_out(
         rows = tiers(detector_with(fit(training), settings), held_out)
         result[name] = metrics(rows)
         if keep_rows:
-            pairs = zip(held_out, rows)
+            pairs = zip(held_out, rows, strict=True)
             result[name]["rows"] = [(e.label, t, e.text) for e, (_, t) in pairs]
-    result["mean"] = mean_of([row for row in result.values()])
+    result["mean"] = mean_of(list(result.values()))
     return result
 
 
