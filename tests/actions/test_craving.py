@@ -17,7 +17,7 @@ from actions.craving import (
     ActionUrgeCheckin,
     ValidateCravingForm,
 )
-from bot.content.daytime import is_daytime
+from bot.reading.daytime import is_daytime
 from bot.content.library import load_library
 from tests.fixtures.trackers import run, tracker, variants
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from actions.vault import ActionVaultAnswer, ActionVaultRevisit
-from bot.content.daytime import is_daytime
+from bot.reading.daytime import is_daytime
 from bot.content.library import load_library
 from tests.fixtures.trackers import run, tracker, variants
 
