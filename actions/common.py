@@ -16,10 +16,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.reading import daytime
 from bot.content.library import Exercise, Library, UnknownContentId, load_library
 from bot.content.walkthrough import Reply
-from bot.reading import clock
+from bot.reading import clock, daytime
 from bot.store import StoreUnavailable, service
 from bot.store.identity import pseudonym
 

@@ -17,8 +17,8 @@ from actions.craving import (
     ActionUrgeCheckin,
     ValidateCravingForm,
 )
-from bot.reading.daytime import is_daytime
 from bot.content.library import load_library
+from bot.reading.daytime import is_daytime
 from tests.fixtures.trackers import run, tracker, variants
 
 LIB = load_library()
