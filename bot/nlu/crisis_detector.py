@@ -141,6 +141,10 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             **{f"{name}_threshold": value for name, value in _threshold_defaults().items()},
             "context_floor": Thresholds().context_floor,
             "rules_floor": Thresholds().rules_floor,
+            "rules_silence": Thresholds().rules_silence,
+            # Each recorded blind round counts this many times in training (they are the
+            # closest to what new writers send; chosen by bench/crisis_cv.py).
+            "blind_weight": 1.0,
             # A crisis only the model saw, in a message the intent classifier reads as
             # ordinary traffic with at least this confidence ("put my phone in another room
             # and the urge went away" as share_win), gets the direct question instead.
@@ -180,17 +184,24 @@ class CrisisDetector(GraphComponent, IntentClassifier):
 
         import bot.safety.classifier
         import bot.safety.normalise
+        import bot.safety.screen
 
         code = hashlib.sha256()
-        for module in (bot.safety.classifier, bot.safety.normalise):
+        # The rules' findings are features of the model: their files count too.
+        for module in (bot.safety.classifier, bot.safety.normalise, bot.safety.screen):
             code.update(Path(module.__file__).read_bytes())
+        for rules in sorted((Path(bot.safety.classifier.__file__).parent / "data").rglob("*.yml")):
+            code.update(rules.read_bytes())
         directory = Path({**cls.get_default_config(), **config}["corpus"])
         data = corpus.fingerprint(directory) if directory.is_dir() else "missing"
         return f"{FORMAT}:{code.hexdigest()[:12]}:{data}"
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learns the trained screen from the safety corpus and saves it with the model."""
-        examples = corpus.read_training(Path(self.component_config["corpus"]))
+        examples = corpus.read_training(
+            Path(self.component_config["corpus"]),
+            blind_weight=float(self.component_config["blind_weight"]),
+        )
         if self.component_config["nlu_examples_as_negatives"]:
             weight = float(self.component_config["nlu_example_weight"])
             examples += [

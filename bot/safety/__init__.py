@@ -9,7 +9,7 @@ is built on the first call (or by :func:`warm_up`).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from bot.safety.assessment import (
     CATEGORIES,
@@ -73,16 +73,29 @@ def assess(
     thresholds = thresholds or Thresholds()
     # One word ("goodbye", "bye") is too little for the model to judge alone: the crisis
     # corpus is full of goodbyes. The rules still read it, and so does the context below.
-    scores = _score(classifier, text) if len(text.split()) >= MIN_MODEL_WORDS else None
-    result = combine(_rules(text), scores, _normalised(normalise, text), thresholds)
-    if result.tier or not context:
+    rules = _rules(text)
+    normalised = _normalised(normalise, text)
+
+    def read_rules(piece: str) -> Optional[str]:
+        # The whole message was just read. A window of a long message is read on its own
+        # only when the rules found something in the whole (a window of a message they
+        # found nothing in holds nothing either, and this keeps long vents cheap).
+        if piece == normalised or rules.category is None:
+            return rules.category
+        return _rules(piece).category
+
+    enough = len(text.split()) >= MIN_MODEL_WORDS
+    scores = _score(classifier, text, read_rules) if enough else None
+    result = combine(rules, scores, normalised, thresholds)
+    if result.is_crisis or not context:
         return result
     own = scores if scores is not None else _score(classifier, text)
     if own is None or own.risk < thresholds.context_floor:
         return result
     joined = " ... ".join([*context, text])
     together = combine(NO_CRISIS, _score(classifier, joined), "", thresholds)
-    if not together.tier:
+    # Read together, the messages can only raise the answer: nothing -> question -> crisis.
+    if not together.tier or (result.tier and not together.is_crisis):
         return result
     imminent = result.imminent or together.imminent
     evidence = (*together.evidence, f"context: {len(context)} earlier message(s)")
@@ -116,11 +129,15 @@ def _rules(text: str) -> Assessment:
         return fallback_assess(text)
 
 
-def _score(classifier: Optional["CrisisClassifier"], text: str) -> Optional["Scores"]:
+def _score(
+    classifier: Optional["CrisisClassifier"],
+    text: str,
+    rules: Optional[Callable[[str], Optional[str]]] = None,
+) -> Optional["Scores"]:
     if classifier is None:
         return None
     try:
-        return classifier.score(text)
+        return classifier.score(text, rules)
     except Exception:  # noqa: BLE001 - the rules still answer
         logger.exception("Crisis model failed; the rules decide alone.")
         return None

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Sequence
 
@@ -88,11 +88,19 @@ def training_files(directory: Path) -> List[Path]:
     return files
 
 
-def read_training(directory: Path) -> List[Example]:
-    """All training examples under ``directory`` (see the module docstring)."""
+def read_training(directory: Path, blind_weight: float = 1.0) -> List[Example]:
+    """All training examples under ``directory`` (see the module docstring).
+
+    Args:
+        directory: The safety data directory.
+        blind_weight: How much each example of a recorded blind round counts.
+    """
     examples: List[Example] = []
     for path in training_files(directory):
-        examples += read_reviewed(path) if path.suffix == ".yml" else read_tsv(path)
+        read = read_reviewed(path) if path.suffix == ".yml" else read_tsv(path)
+        if path.parent.name == "blind":
+            read = [replace(example, weight=blind_weight) for example in read]
+        examples += read
     return examples
 
 

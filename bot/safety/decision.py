@@ -36,6 +36,9 @@ class Thresholds:
             and it does not find the message unclear either, the person is asked the direct
             question instead of getting the crisis card (on blind sets most such rule hits
             were idioms, other people's stories or the past).
+        rules_silence: When the rules fire but the model (which sees the rules' finding as
+            a feature) gives crisis below this and risk below ``check``, the message gets no
+            safety answer at all (0 switches this off: such a hit gets the question).
     """
 
     crisis: float = 0.5
@@ -43,6 +46,7 @@ class Thresholds:
     imminent: float = 0.5
     context_floor: float = 0.15
     rules_floor: float = 0.2
+    rules_silence: float = 0.0
 
     @classmethod
     def from_config(cls, config: Dict[str, Any]) -> "Thresholds":
@@ -54,6 +58,7 @@ class Thresholds:
             imminent=float(config.get("imminent_threshold", defaults.imminent)),
             context_floor=float(config.get("context_floor", defaults.context_floor)),
             rules_floor=float(config.get("rules_floor", defaults.rules_floor)),
+            rules_silence=float(config.get("rules_silence", defaults.rules_silence)),
         )
 
 
@@ -95,6 +100,10 @@ def combine(
     # A rule hit the model reads as nothing at all (not even unclear) is asked about, not
     # carded; one it finds risky in any way stays a crisis.
     doubted = scores is not None and scores.crisis < thresholds.rules_floor and risk < 0.5
+    silenced = scores is not None and scores.crisis < thresholds.rules_silence
+    if category is not None and silenced and risk < thresholds.check:
+        return Assessment(None, (*evidence, f"model: silences {scores.crisis:.2f}"), None,
+                          False, risk)
     if category is not None and doubted:
         doubt = f"model: disagrees {scores.crisis:.2f}"
         return Assessment(None, (*evidence, doubt), TIER_CHECK, False, max(risk, scores.crisis))

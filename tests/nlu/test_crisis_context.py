@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -34,7 +34,7 @@ class StubModel:
     def __init__(self, table: Dict[str, Dict[str, float]], joined: Optional[Dict] = None):
         self.table, self.joined = table, joined or SAFE
 
-    def score(self, text: str) -> Scores:
+    def score(self, text: str, rules: Any = None) -> Scores:
         if " ... " in text:
             return Scores(self.joined)
         return Scores(self.table.get(text, SAFE))
@@ -124,6 +124,24 @@ def test_risk_across_turns_becomes_a_crisis() -> None:
     assert parsed["crisis"]["evidence"][-1] == "context: 1 earlier message(s)"
 
 
+def test_a_message_that_alone_gets_the_question_is_a_crisis_with_its_context() -> None:
+    first, second = "what's the point of anything", "how long does it take to bleed out"
+    model = StubModel({first: RISKY, second: UNCLEAR}, joined=CRISIS)
+    tracker = _tracker(_user(first), ActionExecuted("utter_default"),
+                       ActionExecuted("action_listen"))
+    assert _parse(_detector(model), second)["intent"]["name"] == "crisis_check"
+    parsed = _parse(_detector(model), second, tracker)
+    assert parsed["intent"]["name"] == "crisis"
+    assert parsed["crisis"]["evidence"][-1] == "context: 1 earlier message(s)"
+
+
+def test_context_never_lowers_the_answer() -> None:
+    first, second = "hmm", "whats the point"
+    model = StubModel({first: SAFE, second: UNCLEAR}, joined=SAFE)
+    tracker = _tracker(_user(first), ActionExecuted("action_listen"))
+    assert _parse(_detector(model), second, tracker)["intent"]["name"] == "crisis_check"
+
+
 def test_alone_the_same_message_is_not_a_crisis() -> None:
     second = "how long does it take to bleed out"
     model = StubModel({second: RISKY}, joined=CRISIS)
@@ -151,7 +169,7 @@ def test_old_messages_are_not_context() -> None:
 
 def test_a_broken_model_leaves_the_rules_answering() -> None:
     class Broken:
-        def score(self, text: str) -> Scores:
+        def score(self, text: str, rules: Any = None) -> Scores:
             raise RuntimeError("boom")
 
     detector = CrisisDetector({}, classifier=Broken())  # type: ignore[arg-type]

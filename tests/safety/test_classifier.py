@@ -135,3 +135,25 @@ def test_weights_make_an_example_count_more() -> None:
     plain = CrisisClassifier.fit(texts, labels, [False] * 4)
     weighted = CrisisClassifier.fit(texts, labels, [False] * 4, weights=[5.0, 5.0, 1.0, 1.0])
     assert weighted.score("goodbye").crisis < plain.score("goodbye").crisis
+
+
+def test_the_rules_finding_is_read_by_the_model() -> None:
+    # Two texts alike but for what the rules say about them: the model follows the rules'
+    # token where the words cannot tell them apart.
+    flagged = {"same words here a", "same words here b"}
+    texts = ["same words here a", "same words here b", "same words here c", "same words here d"]
+    model = CrisisClassifier.fit(
+        texts, ["suicide", "suicide", "none", "none"], [False] * 4, {"alpha": 1e-4},
+        rules=lambda text: "suicide" if text in flagged else None,
+    )
+    read_as_crisis = model.score("same words here e", rules=lambda text: "suicide")
+    read_as_nothing = model.score("same words here e", rules=lambda text: None)
+    assert read_as_crisis.crisis > 0.5 > read_as_nothing.crisis
+
+
+def test_the_naive_bayes_scaling_is_saved_as_an_array(
+    small_model: CrisisClassifier, tmp_path: Path
+) -> None:
+    small_model.save(tmp_path)
+    with np.load(tmp_path / PARAMS_FILE, allow_pickle=False) as arrays:
+        assert "nb_weights" in arrays.files and arrays["nb_weights"].dtype == np.float32

@@ -72,3 +72,9 @@ def test_every_blind_round_on_record_exists_and_was_scored_before_joining() -> N
     for name in rounds:
         assert (blind / f"{name}.tsv").exists()
     assert sorted(path.stem for path in blind.glob("*.tsv")) == rounds
+
+
+def test_blind_rounds_count_with_their_weight(tmp_path: Path) -> None:
+    examples = corpus.read_training(_layout(tmp_path, recorded=True), blind_weight=3.0)
+    weights = {e.text: e.weight for e in examples}
+    assert weights["he hit me"] == 3.0 and weights["hi"] == 1.0

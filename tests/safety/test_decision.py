@@ -94,3 +94,20 @@ def test_a_rule_the_model_finds_unclear_stays_a_crisis() -> None:
     rules = Assessment("suicide", ("suicide.not_be_here: n't want to be here",))
     result = combine(rules, _scores(none=0.01, unclear=0.79, suicide=0.2), "x", THRESHOLDS)
     assert result.is_crisis and result.category == "suicide"
+
+
+def test_a_rule_hit_the_model_reads_as_harmless_can_be_silenced() -> None:
+    rules = Assessment("suicide", ("suicide.want_die: want to die",))
+    silencing = Thresholds(crisis=0.5, check=0.4, rules_floor=0.2, rules_silence=0.1)
+    silenced = combine(rules, _scores(none=0.95, suicide=0.05), "x", silencing)
+    assert silenced.tier is None and not silenced.is_crisis
+    assert silenced.evidence[-1].startswith("model: silences")
+    # Any risk the model sees keeps the question (or the card) as before.
+    unsure = combine(rules, _scores(none=0.55, unclear=0.4, suicide=0.05), "x", silencing)
+    assert unsure.is_check
+    assert combine(rules, _scores(none=0.4, suicide=0.6), "x", silencing).is_crisis
+
+
+def test_silencing_is_off_by_default() -> None:
+    rules = Assessment("suicide", ("suicide.want_die: want to die",))
+    assert combine(rules, _scores(none=0.99, suicide=0.01), "x", Thresholds()).is_check
