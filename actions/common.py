@@ -16,10 +16,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import daytime
 from bot.content.library import Exercise, Library, UnknownContentId, load_library
 from bot.content.walkthrough import Reply
-from bot.reading import clock
+from bot.reading import clock, daytime
 from bot.store import StoreUnavailable, service
 from bot.store.identity import pseudonym
 
@@ -37,7 +36,7 @@ CHECKIN_REMINDER = "harbor_urge_checkin"
 VAULT_REMINDER = "harbor_vault_revisit"
 DEFAULT_CHECKIN_SECONDS = 600
 # The shortest wait before a vault message comes back; it then waits for daytime where the
-# person is (bot/content/daytime.py).
+# person is (bot/reading/daytime.py).
 DEFAULT_VAULT_HOURS = 8.0
 # A vault reminder that arrives mid-exercise waits this long and tries again.
 VAULT_RETRY = timedelta(hours=1)

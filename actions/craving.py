@@ -5,7 +5,7 @@ grounding, write it here, read your reasons), ``craving_tool_done`` (the tool it
 one message per reply) and ``urge_after``. Riding the wave schedules a check-in
 (``EXTERNAL_urge_checkin``) after ``HARBOR_CHECKIN_SECONDS``; a message written here goes
 to the vault and is offered back the next day in daytime where the person is (10:00–20:00,
-at least ``HARBOR_VAULT_REVISIT_HOURS`` later; bot/content/daytime.py).
+at least ``HARBOR_VAULT_REVISIT_HOURS`` later; bot/reading/daytime.py).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ send the hotline answer alone, and with the action server down
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -57,6 +57,31 @@ def stored_plan(tracker: Tracker) -> Optional[Dict[str, List[str]]]:
     """The person's plan from the store, or None when the store can't be reached."""
     ok, plan = common.store_call(service.get_plan, tracker.sender_id)
     return plan if ok else None
+
+
+def filled_plan(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> Tuple[Optional[Dict[str, List[str]]], List[EventType]]:
+    """The person's plan when a step of it is filled, for "show" and "walk my plan".
+
+    Otherwise says why there is nothing to show (the store can't be reached, or there is no
+    plan yet, with an offer to make one) and returns None with the events that follow.
+
+    Returns:
+        ``(plan, [])``; ``(None, [])`` with the store down; ``(None, [safety_plan_saved
+        False])`` with no plan.
+    """
+    plan = stored_plan(tracker)
+    if plan is None:
+        dispatcher.utter_message(text=content().text("show_failed"))
+        return None, []
+    if not safety_plan.has_plan(plan):
+        dispatcher.utter_message(
+            text=content().text("show_none"),
+            buttons=[button(content().text("button_make"), "/request_safety_plan")],
+        )
+        return None, [SlotSet(SAVED_SLOT, False)]
+    return plan, []
 
 
 def _walk_button(number: int) -> Dict[str, str]:
@@ -231,16 +256,9 @@ class ActionShowSafetyPlan(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         """Sends the plan, or offers to make one."""
-        plan = stored_plan(tracker)
+        plan, missing = filled_plan(dispatcher, tracker)
         if plan is None:
-            dispatcher.utter_message(text=content().text("show_failed"))
-            return []
-        if not safety_plan.has_plan(plan):
-            dispatcher.utter_message(
-                text=content().text("show_none"),
-                buttons=[button(content().text("button_make"), "/request_safety_plan")],
-            )
-            return [SlotSet(SAVED_SLOT, False)]
+            return missing
         dispatcher.utter_message(
             text=safety_plan.show_text(content(), plan),
             buttons=[
@@ -309,15 +327,8 @@ class ActionWalkSafetyPlan(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         """Sends step N of the plan (from the button), or the closing line after the last."""
-        plan = stored_plan(tracker)
+        plan, _ = filled_plan(dispatcher, tracker)
         if plan is None:
-            dispatcher.utter_message(text=content().text("show_failed"))
-            return []
-        if not safety_plan.has_plan(plan):
-            dispatcher.utter_message(
-                text=content().text("show_none"),
-                buttons=[button(content().text("button_make"), "/request_safety_plan")],
-            )
             return []
         number = _walk_number(tracker)
         step = safety_plan.walk_text(content(), plan, number)

@@ -1,7 +1,7 @@
 """The vault: a message written here instead of sent, offered back the next day.
 
 ``EXTERNAL_vault_revisit`` fires the next day in daytime where the person is (see
-actions/craving.py and bot/content/daytime.py). Its notice never holds what they wrote —
+actions/craving.py and bot/reading/daytime.py). Its notice never holds what they wrote —
 a lock screen someone else sees shows nothing private: "You saved something here last
 time — want to look at it now?". Only "Show me" shows the message ("do you still want to
 send it?"); "Not now" asks again the next day. If the person is mid-exercise or after a

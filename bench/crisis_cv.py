@@ -202,10 +202,10 @@ def guard_lines(result: Dict[str, Any]) -> str:
 
 def cache_rules() -> None:
     """Memoises the rules' reading of a text: they are not retrained, only re-read."""
-    import bot.safety
+    from bot.safety import rule_reader
 
-    if not hasattr(bot.safety._rules, "cache_info"):
-        bot.safety._rules = functools.lru_cache(maxsize=None)(bot.safety._rules)
+    if not hasattr(rule_reader.read, "cache_info"):
+        rule_reader.read = functools.lru_cache(maxsize=None)(rule_reader.read)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> None:

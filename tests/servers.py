@@ -6,12 +6,13 @@ The command lines and process settings come from ``bot.server.launch`` (through
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
@@ -113,6 +114,26 @@ def rasa_server(
         url=f"http://127.0.0.1:{port}",
         health_path=SERVERS["rasa"].health_path,
     )
+
+
+@contextlib.contextmanager
+def own_stack(model: Path, database_url: str, name: str) -> Iterator[Tuple[Process, Process]]:
+    """An action server and a Rasa server of a test module's own, sharing one database.
+
+    For a module that stops or kills one of them: ``<name>-actions`` and ``<name>-rasa``,
+    both stopped afterwards.
+
+    Yields:
+        The action server and the Rasa server, both up.
+    """
+    actions = action_server(f"{name}-actions", DATABASE_URL=database_url).start()
+    rasa = rasa_server(model, f"{actions.url}/webhook", database_url, name=f"{name}-rasa")
+    try:
+        rasa.start()
+        yield actions, rasa
+    finally:
+        rasa.stop()
+        actions.stop()
 
 
 class RestClient:

@@ -11,7 +11,7 @@ The bot token is part of every URL; it never appears in a log line or an error m
 import asyncio
 import json
 import logging
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 import aiohttp
 
@@ -112,16 +112,9 @@ class TelegramBotApi:
             TelegramApiError: the call failed.
         """
 
-        def form() -> Dict[str, Any]:
-            # A FormData can be sent only once, so a retry needs a fresh one.
-            data = aiohttp.FormData()
-            data.add_field("chat_id", str(chat_id))
-            if caption:
-                data.add_field("caption", caption)
-            data.add_field("document", content, filename=filename, content_type=content_type)
-            return {"data": data}
-
-        return await self._call_with_retry("sendDocument", form)
+        return await self._upload(
+            "sendDocument", chat_id, ("document", filename, content_type), content, caption
+        )
 
     async def send_photo(
         self,
@@ -145,17 +138,51 @@ class TelegramBotApi:
             TelegramApiError: the call failed.
         """
 
+        return await self._upload(
+            "sendPhoto",
+            chat_id,
+            ("photo", "progress.png", "image/png"),
+            content,
+            caption,
+            reply_markup,
+        )
+
+    async def _upload(
+        self,
+        method: str,
+        chat_id: int,
+        file: Tuple[str, str, str],
+        content: bytes,
+        caption: Optional[str],
+        reply_markup: Optional[Dict[str, Any]] = None,
+    ) -> Any:
+        """Sends one file as multipart form data, with an optional caption and keyboard.
+
+        Args:
+            method: the Bot API method ("sendDocument", "sendPhoto").
+            chat_id: the chat to send to.
+            file: the form field, the file name the user sees and its MIME type.
+            content: the file's bytes.
+            caption: an optional line shown under the file.
+            reply_markup: an inline keyboard, if any.
+
+        Returns:
+            The sent Message object.
+        """
+        field, filename, content_type = file
+
         def form() -> Dict[str, Any]:
+            # A FormData can be sent only once, so a retry needs a fresh one.
             data = aiohttp.FormData()
             data.add_field("chat_id", str(chat_id))
             if caption:
                 data.add_field("caption", caption)
             if reply_markup:
                 data.add_field("reply_markup", json.dumps(reply_markup))
-            data.add_field("photo", content, filename="progress.png", content_type="image/png")
+            data.add_field(field, content, filename=filename, content_type=content_type)
             return {"data": data}
 
-        return await self._call_with_retry("sendPhoto", form)
+        return await self._call_with_retry(method, form)
 
     async def close(self) -> None:
         """Closes the HTTP session, if one is open on the running loop."""

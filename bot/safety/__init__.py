@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
+from bot.safety import rule_reader
 from bot.safety.assessment import (
     CATEGORIES,
     DANGER,
@@ -73,7 +74,7 @@ def assess(
     thresholds = thresholds or Thresholds()
     # One word ("goodbye", "bye") is too little for the model to judge alone: the crisis
     # corpus is full of goodbyes. The rules still read it, and so does the context below.
-    rules = _rules(text)
+    rules = rule_reader.read(text)
     normalised = _normalised(normalise, text)
 
     def read_rules(piece: str) -> Optional[str]:
@@ -82,7 +83,7 @@ def assess(
         # found nothing in holds nothing either, and this keeps long vents cheap).
         if piece == normalised or rules.category is None:
             return rules.category
-        return _rules(piece).category
+        return rule_reader.read(piece).category
 
     enough = len(text.split()) >= MIN_MODEL_WORDS
     scores = _score(classifier, text, read_rules) if enough else None
@@ -115,18 +116,6 @@ def screen_long_text(text: str, window: int) -> Assessment:
         if found.category:
             return found
     return fallback_assess(text)
-
-
-def _rules(text: str) -> Assessment:
-    try:
-        from bot.safety.screen import default_screen
-
-        return default_screen().assess(text)
-    except Exception:  # noqa: BLE001 - the crisis answer must not depend on this code path
-        logger.exception("Crisis screen failed; using the keyword fallback.")
-        from bot.safety.fallback import fallback_assess
-
-        return fallback_assess(text)
 
 
 def _score(

@@ -28,6 +28,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from bot.safety import rule_reader
 from bot.safety.normalise import normalise
 
 NONE = "none"
@@ -291,9 +292,7 @@ class CrisisClassifier:
 
 def rule_category(normalised: str) -> Optional[str]:
     """What the rules (or their keyword stand-in) find in a text: a category or None."""
-    from bot.safety import _rules
-
-    return _rules(normalised).category
+    return rule_reader.read(normalised).category
 
 
 def rule_tokens(category: Optional[str]) -> str:

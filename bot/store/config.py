@@ -34,6 +34,32 @@ def retention_days() -> Optional[int]:
     return days
 
 
+DEFAULT_EVENT_CACHE_SIZE = 10_000
+DEFAULT_EVENT_CACHE_IDLE_SECONDS = 3_600.0
+
+
+def event_cache_size() -> int:
+    """``HARBOR_EVENT_CACHE_SIZE``: decrypted events kept in memory (default 10,000; 0 = off).
+
+    A value that is not a number falls back to the default, so a typo never turns the
+    conversation store off or lets memory grow without bound.
+    """
+    return int(_non_negative("HARBOR_EVENT_CACHE_SIZE", DEFAULT_EVENT_CACHE_SIZE))
+
+
+def event_cache_idle_seconds() -> float:
+    """``HARBOR_EVENT_CACHE_IDLE_SECONDS``: a conversation unread this long leaves the cache."""
+    return _non_negative("HARBOR_EVENT_CACHE_IDLE_SECONDS", DEFAULT_EVENT_CACHE_IDLE_SECONDS)
+
+
+def _non_negative(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return max(0.0, float(raw)) if raw else default
+    except ValueError:
+        return default
+
+
 def connect_timeout() -> int:
     """Seconds to wait for a database connection before giving up (PostgreSQL)."""
     return max(1, int(os.environ.get("HARBOR_DB_CONNECT_TIMEOUT", "3")))

@@ -3,7 +3,8 @@
 Stock ``SQLTrackerStore`` builds a fresh ORM query (with a sub-query) for every read and
 every save, and inserts events through the ORM unit of work. Under load that made the
 database layer about 15 % of the Rasa server's CPU, most of it SQLAlchemy compiling and
-hashing the same statements again. Event JSON is encrypted at rest (``bot.security.crypto``).
+hashing the same statements again. Event JSON is encrypted at rest (``bot.security.crypto``);
+reads decrypt only values not seen before (``bot.store.event_cache``).
 The statements here are the same SQL — events of one
 sender ordered by id, optionally only from the latest ``session_started`` on — built once
 per table, so SQLAlchemy's compiled cache does the rest; inserts are one executemany.
@@ -12,13 +13,14 @@ per table, so SQLAlchemy's compiled cache does the rest; inserts are one execute
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Tuple
 
 from rasa.shared.core.events import Event, SessionStarted
 from sqlalchemy import Table, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
 
 from bot.security import crypto
+from bot.store import event_cache
 from bot.store.redaction import without_export
 
 
@@ -46,7 +48,7 @@ class EventQueries:
         """The sender's events as dicts, oldest first (all sessions or the latest one)."""
         statement = self._all if all_sessions else self._session
         rows = connection.execute(statement, {"sender": sender_id}).scalars()
-        return [json.loads(crypto.decrypt(data)) for data in rows]
+        return [json.loads(text) for text in event_cache.read(sender_id, rows)]
 
     def count_current_session(self, connection: Connection, sender_id: str) -> int:
         """How many events of the sender's latest session are stored."""
@@ -54,15 +56,25 @@ class EventQueries:
 
     def append(self, connection: Connection, sender_id: str, events: Iterable[Event]) -> int:
         """Inserts ``events`` for the sender in one statement; returns how many."""
-        rows = [_row(sender_id, event) for event in events]
+        rows, texts = [], []
+        for event in events:
+            row, text = _row(sender_id, event)
+            rows.append(row)
+            texts.append((row["data"], text))
         if rows:
             connection.execute(self._insert, rows)
+            event_cache.written(sender_id, texts)
         return len(rows)
 
 
-def _row(sender_id: str, event: Event) -> Dict[str, Any]:
-    """The columns stock Rasa stores for one event (an export stored as a stub only)."""
+def _row(sender_id: str, event: Event) -> Tuple[Dict[str, Any], str]:
+    """The columns stock Rasa stores for one event (an export stored as a stub only).
+
+    Returns:
+        The row, and the JSON text its ``data`` column encrypts.
+    """
     data = without_export(event.as_dict())
+    text = json.dumps(data)
     parse_data = data.get("parse_data") or {}
     return {
         "sender_id": sender_id,
@@ -70,5 +82,5 @@ def _row(sender_id: str, event: Event) -> Dict[str, Any]:
         "timestamp": data.get("timestamp"),
         "intent_name": (parse_data.get("intent") or {}).get("name"),
         "action_name": data.get("name"),
-        "data": crypto.encrypt(json.dumps(data)),
-    }
+        "data": crypto.encrypt(text),
+    }, text

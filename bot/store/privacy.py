@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.store import config, progress
+from bot.store import config, event_cache, progress
 from bot.store.engine import autocommit_connection, get_engine, is_sqlite, session_scope
 from bot.store.errors import StoreUnavailable
 from bot.store.identity import pseudonym
@@ -142,6 +142,7 @@ def erase(sender_id: str, url: Optional[str] = None) -> bool:
         if user is not None:
             users.delete(user)
         events = ConversationRepository(session).delete(sender_id)
+    event_cache.forget(sender_id)
     found = user is not None or events > 0
     if found:
         scrub_after_delete(url)
@@ -165,6 +166,7 @@ def purge(days: int, url: Optional[str] = None) -> Dict[str, int]:
     with session_scope(url) as session:
         counts = RetentionRepository(session).purge(cutoff)
         counts["events"] = ConversationRepository(session).purge(cutoff)
+    event_cache.clear()
     if any(counts.values()):
         scrub_after_delete(url)
     logger.info("Retention (%d days) removed %s", days, counts)

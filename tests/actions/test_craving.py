@@ -17,8 +17,8 @@ from actions.craving import (
     ActionUrgeCheckin,
     ValidateCravingForm,
 )
-from bot.content.daytime import is_daytime
 from bot.content.library import load_library
+from bot.reading.daytime import is_daytime
 from tests.fixtures.trackers import run, tracker, variants
 
 LIB = load_library()
@@ -445,7 +445,8 @@ async def test_a_kept_message_comes_back_the_next_day_in_daytime_where_they_are(
     state = answer(
         "craving_tool_done", "marigold 7f3a", "craving_contact", slots={"craving_choice": "vault"}
     )
-    state.events[-1]["metadata"] = {"timezone": "America/Los_Angeles"}
+    [said] = [event for event in state.events if event.get("event") == "user"][-1:]
+    said["metadata"] = {"timezone": "America/Los_Angeles"}  # the page sends it with the message
     outcome = await run(ValidateCravingForm(), state)
     [scheduled] = outcome.of_type("reminder")
     when = datetime.fromisoformat(scheduled["date_time"])

@@ -11,12 +11,13 @@ import dataclasses
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, List
+from typing import Any, Iterator, List, Union
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
 
+from bench.procs import free_port
 from bot.web.server import PageServer, make_server
 from bot.web.settings import DEFAULT_EXIT_URL, WEB_ROOT, WebSettings
 from tests.browser.stub_bot import StubBot
@@ -33,6 +34,8 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
+EXIT = "Quick exit: clear this chat and leave this page"
+SOS = "SOS: show crisis lines"
 EXIT_PAGE = "<!doctype html><title>Wikipedia</title><p>A neutral page.</p>"
 
 
@@ -151,3 +154,25 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+@pytest.fixture
+def offline_url() -> Iterator[str]:
+    """The page, served locally, with no Harbor (no Rasa server) behind its socket."""
+    server = serve_page(f"http://127.0.0.1:{free_port()}")
+    try:
+        yield server.url + "/"
+    finally:
+        stop_page(server)
+
+
+def open_chat(page: Page, site: Union[StubSite, str]) -> None:
+    """Opens the chat page (a stub site or a URL) and waits until its socket is connected."""
+    page.goto(site if isinstance(site, str) else site.url)
+    expect(page.locator("html")).to_have_attribute("data-connection", "connected")
+
+
+def say(page: Page, text: str) -> None:
+    """Types ``text`` into the message box and sends it with Enter."""
+    page.get_by_label("Your message to Harbor").fill(text)
+    page.keyboard.press("Enter")

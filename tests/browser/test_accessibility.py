@@ -14,27 +14,25 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bench.procs import free_port
 from tests.browser import stub_bot
 from tests.browser.axe import assert_no_violations
-from tests.browser.conftest import StubSite, Watch, new_context, screenshot, serve_page, stop_page
+from tests.browser.conftest import (
+    EXIT,
+    SOS,
+    StubSite,
+    Watch,
+    new_context,
+    open_chat,
+    say,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)
 
-EXIT = "Quick exit: clear this chat and leave this page"
-SOS = "SOS: show crisis lines"
 NARROW = {"width": 320, "height": 568}
 
 
-def open_chat(page: Page, site: StubSite) -> None:
-    page.goto(site.url)
-    expect(page.locator("html")).to_have_attribute("data-connection", "connected")
-
-
-def say(page: Page, text: str) -> None:
-    page.get_by_label("Your message to Harbor").fill(text)
-    page.keyboard.press("Enter")
 
 
 def answers(page: Page) -> int:
@@ -46,15 +44,6 @@ def say_and_wait(page: Page, text: str) -> None:
     say(page, text)
     expect(page.locator("#log .msg-bot, #log .card-crisis")).to_have_count(before + 1)
 
-
-@pytest.fixture
-def offline_url() -> Iterator[str]:
-    """The page with no Harbor behind its socket."""
-    server = serve_page(f"http://127.0.0.1:{free_port()}")
-    try:
-        yield server.url + "/"
-    finally:
-        stop_page(server)
 
 
 # --- axe-core in every state ----------------------------------------------------------------

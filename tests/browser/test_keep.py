@@ -15,24 +15,15 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser import stub_bot
-from tests.browser.conftest import PHONE, StubSite, Watch, new_context
+from tests.browser.conftest import EXIT, PHONE, StubSite, Watch, new_context, open_chat, say
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)
 
 TAB_KEY = "harbor.chat.v1"
 KEPT_KEY = "harbor.kept.v1"
-EXIT = "Quick exit: clear this chat and leave this page"
 
 
-def open_chat(page: Page, site: StubSite) -> None:
-    page.goto(site.url)
-    expect(page.locator("html")).to_have_attribute("data-connection", "connected")
-
-
-def say(page: Page, text: str) -> None:
-    page.get_by_label("Your message to Harbor").fill(text)
-    page.keyboard.press("Enter")
 
 
 def kept(page: Page) -> dict:

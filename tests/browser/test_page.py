@@ -18,7 +18,15 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import stub_bot
-from tests.browser.conftest import DESKTOP, StubSite, Watch, new_context, screenshot
+from tests.browser.conftest import (
+    DESKTOP,
+    StubSite,
+    Watch,
+    new_context,
+    open_chat,
+    say,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)
@@ -26,14 +34,6 @@ expect.set_options(timeout=15_000)
 STORAGE_KEY = "harbor.chat.v1"
 
 
-def open_chat(page: Page, site: StubSite) -> None:
-    page.goto(site.url)
-    expect(page.locator("html")).to_have_attribute("data-connection", "connected")
-
-
-def say(page: Page, text: str) -> None:
-    page.get_by_label("Your message to Harbor").fill(text)
-    page.keyboard.press("Enter")
 
 
 def bot_texts(page: Page) -> list:

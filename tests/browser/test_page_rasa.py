@@ -20,6 +20,8 @@ from tests.browser.conftest import (
     PHONE,
     Watch,
     new_context,
+    open_chat,
+    say,
     screenshot,
     serve_page,
     stop_page,
@@ -64,14 +66,6 @@ def page(browser: Browser) -> Iterator[Page]:
     assert watch.external == [] and errors == []
 
 
-def open_chat(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.locator("html")).to_have_attribute("data-connection", "connected")
-
-
-def say(page: Page, text: str) -> None:
-    page.get_by_label("Your message to Harbor").fill(text)
-    page.keyboard.press("Enter")
 
 
 def test_hi_gets_an_answer_from_harbor(page: Page, chat_url: str) -> None:

@@ -7,35 +7,19 @@ at the scripted bot, which a test stops to take Harbor away mid-conversation.
 from __future__ import annotations
 
 import time
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from bench.procs import free_port
 from tests.browser import stub_bot
-from tests.browser.conftest import StubSite, screenshot, serve_page, stop_page
+from tests.browser.conftest import SOS, StubSite, say, screenshot
 from tests.browser.stub_bot import StubBot
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)
 
-SOS_BUTTON = "SOS: show crisis lines"
 
 
-@pytest.fixture
-def offline_url() -> Iterator[str]:
-    """The page, served locally, with no Rasa server behind its socket."""
-    server = serve_page(f"http://127.0.0.1:{free_port()}")
-    try:
-        yield server.url + "/"
-    finally:
-        stop_page(server)
-
-
-def say(page: Page, text: str) -> None:
-    page.get_by_label("Your message to Harbor").fill(text)
-    page.keyboard.press("Enter")
 
 
 def page_cards(page: Page) -> Locator:
@@ -51,7 +35,7 @@ def test_sos_without_a_server_shows_988_and_findahelpline_within_a_second(
 ) -> None:
     phone.goto(offline_url)
     started = time.monotonic()
-    phone.get_by_role("button", name=SOS_BUTTON).click()
+    phone.get_by_role("button", name=SOS).click()
     card = page_cards(phone)
     expect(card).to_contain_text("988", timeout=1_000)
     expect(card).to_contain_text("findahelpline.com", timeout=1_000)
@@ -127,12 +111,12 @@ def test_a_tapped_country_button_gives_that_countrys_lines_offline(
     phone.get_by_role("button", name="UK", exact=True).click()
     expect(phone.locator("#log .msg-bot p").last).to_have_text("Thank you.")
     stop_bot(phone, stub)
-    phone.get_by_role("button", name=SOS_BUTTON).click()
+    phone.get_by_role("button", name=SOS).click()
     expect_uk_card(page_cards(phone).last)
     screenshot(phone, "browser-offline-sos-uk-phone")
     # The country stays for this tab only: after a reload it is still known.
     phone.reload()
-    phone.get_by_role("button", name=SOS_BUTTON).click()
+    phone.get_by_role("button", name=SOS).click()
     expect(page_cards(phone)).to_have_count(2)
     expect_uk_card(page_cards(phone).last)
 
@@ -154,7 +138,7 @@ def test_the_servers_answer_follows_when_it_is_back(phone: Page, stub: StubSite)
     expect(phone.locator("html")).to_have_attribute("data-connection", "connected")
     port = stub.bot.port
     stop_bot(phone, stub)
-    phone.get_by_role("button", name=SOS_BUTTON).click()
+    phone.get_by_role("button", name=SOS).click()
     expect(page_cards(phone)).to_contain_text("988", timeout=1_000)
     expect(phone.locator("#typing")).to_be_hidden()
     origin = stub.url.rstrip("/")

@@ -7,13 +7,11 @@ import contextlib
 import itertools
 import json
 import socket
-import uuid
 from types import SimpleNamespace
 from typing import Any, AsyncIterator, Dict, List, Optional
 
 import aiohttp
 import pytest
-from rasa.core.channels import channel as rasa_channel
 from rasa.server import _get_output_channel
 from sanic import Sanic
 
@@ -24,7 +22,9 @@ from bot.channels.telegram import (
     HarborTelegramInput,
     HarborTelegramOutput,
 )
+from tests.channels import harness
 from tests.channels.fake_telegram import FakeTelegram
+from tests.channels.harness import StubAgent
 
 CAPTION_LINE = limits.say("telegram.caption")
 EXPIRED_BUTTON_LINE = limits.say("telegram.expired_button")
@@ -36,31 +36,6 @@ SECRET = "s3cret-Harbor_token"
 CHAT = 111222333
 WEBHOOK_URL = "https://harbor.example/webhooks/telegram/webhook"
 _ids = itertools.count(5000)
-
-
-class StubAgent:
-    """Stands in for Rasa's Agent: records user messages, answers through the output channel.
-
-    `replies` maps a message text to the bot messages Rasa would produce for it; anything
-    else is echoed.
-    """
-
-    def __init__(self) -> None:
-        self.messages: List[rasa_channel.UserMessage] = []
-        self.replies: Dict[str, List[Dict[str, Any]]] = {}
-        self.fail = False
-
-    @property
-    def texts(self) -> List[str]:
-        return [message.text for message in self.messages]
-
-    async def handle_message(self, message: rasa_channel.UserMessage) -> None:
-        self.messages.append(message)
-        if self.fail:
-            raise RuntimeError("the assistant is down")
-        default = [{"text": f"echo: {message.text}"}]
-        for reply in self.replies.get(message.text, default):
-            await message.output_channel.send_response(message.sender_id, dict(reply))
 
 
 class Harbor:
@@ -104,23 +79,8 @@ def credentials(fake: FakeTelegram, **overrides: str) -> Dict[str, str]:
 @contextlib.asynccontextmanager
 async def serving(channel: HarborTelegramInput) -> AsyncIterator[Harbor]:
     """Runs a Sanic app with the channel registered by Rasa's own `register`."""
-    app = Sanic(f"harbor_telegram_test_{uuid.uuid4().hex[:12]}", configure_logging=False)
-    app.ctx.agent = StubAgent()
-    rasa_channel.register([channel], app, route="/webhooks/")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        yield Harbor(f"http://127.0.0.1:{port}", channel, app.ctx.agent, app)
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+    async with harness.serving([channel]) as served:
+        yield Harbor(served.url, channel, served.agent, served.app)
 
 
 @pytest.fixture(autouse=True)

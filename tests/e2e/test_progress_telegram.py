@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from bench.procs import api_params
 from bot.channels.telegram import SECRET_HEADER
-from bot.content.daytime import is_daytime
+from bot.reading.daytime import is_daytime
 from tests import servers
 from tests.channels.fake_telegram import Call, FakeTelegram
 from tests.channels.test_telegram import CHAT, SECRET, TOKEN, callback_update, text_update

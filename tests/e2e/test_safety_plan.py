@@ -36,14 +36,8 @@ PLAN_ANSWERS = [
 def stack(model_path: Path, tmp_path_factory) -> Iterator[Tuple[servers.Process, servers.Process]]:
     """An action server and a Rasa server of this module's own, sharing one database."""
     database = f"sqlite:///{tmp_path_factory.mktemp('safety-plan') / 'harbor.db'}"
-    actions = servers.action_server("plan-actions", DATABASE_URL=database).start()
-    rasa = servers.rasa_server(model_path, f"{actions.url}/webhook", database, name="plan-rasa")
-    try:
-        rasa.start()
-        yield actions, rasa
-    finally:
-        rasa.stop()
-        actions.stop()
+    with servers.own_stack(model_path, database, "plan") as stack:
+        yield stack
 
 
 @pytest.fixture(scope="module")

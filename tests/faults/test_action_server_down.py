@@ -31,14 +31,8 @@ MOMENT = "give me a moment"
 def stack(model_path: Path, tmp_path_factory) -> Iterator[Tuple[servers.Process, servers.Process]]:
     """An action server and a Rasa server of this module's own (the action server gets killed)."""
     database = f"sqlite:///{tmp_path_factory.mktemp('faults-actions') / 'harbor.db'}"
-    actions = servers.action_server("faults-actions", DATABASE_URL=database).start()
-    rasa = servers.rasa_server(model_path, f"{actions.url}/webhook", database, name="faults-rasa")
-    try:
-        rasa.start()
-        yield actions, rasa
-    finally:
-        rasa.stop()
-        actions.stop()
+    with servers.own_stack(model_path, database, "faults") as stack:
+        yield stack
 
 
 def _custom_actions(base_url: str) -> Set[str]:

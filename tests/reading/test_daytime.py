@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content.daytime import is_daytime, next_day_daytime
+from bot.reading.daytime import is_daytime, next_day_daytime
 
 LONDON = ZoneInfo("Europe/London")
 
