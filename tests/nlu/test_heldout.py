@@ -1,14 +1,15 @@
 """Held-out NLU examples (never trained on) classified by the trained model.
 
-Two sets: ``heldout.yml`` (short, clean messages) and ``heldout_vent.tsv`` (long, messy
-night-time messages written blind by someone who had not seen the training data; see
-docs/nlu.md for its first-look score).
+Two kinds of set: ``heldout.yml`` (short, clean messages) and the blind vent-style sets
+listed in ``VENT_SETS`` (long, messy night-time messages, ``intent<TAB>message``, written by
+someone who had not seen the training data; docs/nlu.md records each set's first look).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import List, Tuple
+from typing import Dict, List, NamedTuple, Tuple
 
 import pytest
 import yaml
@@ -17,38 +18,83 @@ from sklearn.metrics import classification_report
 from tests.servers import RestClient
 
 HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
 HELDOUT = HERE / "heldout.yml"
-HELDOUT_VENT = HERE / "heldout_vent.tsv"
-# What each set must keep (measured numbers and the goal: docs/nlu.md).
-MIN_SCORES = {
-    "clean": {"accuracy": 0.85, "macro_f1": 0.85},
-    "vent": {"accuracy": 0.60, "macro_f1": 0.65},
-}
+VENT_PATTERN = "heldout_vent*.tsv"
+# Vent-set messages this short ("hey", "ok thank you") may also be training examples.
+SHORT_WORDS = 3
 
 
-def heldout_examples() -> List[Tuple[str, str]]:
-    """Returns ``(text, intent)`` pairs from tests/nlu/heldout.yml."""
-    document = yaml.safe_load(HELDOUT.read_text())
+class VentSet(NamedTuple):
+    """A blind vent-style file in tests/nlu/ and the scores it must keep."""
+
+    file: str
+    accuracy: float
+    macro_f1: float
+
+
+# What the clean set must keep (measured numbers and the goal: docs/nlu.md).
+CLEAN_FLOORS = {"accuracy": 0.85, "macro_f1": 0.85}
+# The blind vent-style sets scored here, each after its first look (docs/nlu.md). A listed
+# file that is missing fails, and a tests/nlu/heldout_vent*.tsv that is not listed fails, so a
+# set can neither drop out of `make test` nor sit on disk unscored. vent1 (issue 12) left this
+# list when it joined the training data after its first look; the next blind set takes its
+# place as e.g. ``"vent2": VentSet("heldout_vent2.tsv", accuracy=..., macro_f1=...)``.
+VENT_SETS: Dict[str, VentSet] = {}
+
+
+def yml_examples(path: Path) -> List[Tuple[str, str]]:
+    """Returns ``(text, intent)`` pairs from a Rasa NLU file."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     pairs = []
-    for block in document["nlu"]:
-        for line in block["examples"].splitlines():
+    for block in document.get("nlu", []):
+        for line in (block.get("examples") or "").splitlines():
             text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
-            if text:
+            if text and "intent" in block:
                 pairs.append((text, block["intent"]))
     return pairs
 
 
-def vent_examples() -> List[Tuple[str, str]]:
-    """Returns ``(text, intent)`` pairs from tests/nlu/heldout_vent.tsv (intent<TAB>text)."""
+def heldout_examples() -> List[Tuple[str, str]]:
+    """Returns ``(text, intent)`` pairs from tests/nlu/heldout.yml."""
+    return yml_examples(HELDOUT)
+
+
+def vent_examples(name: str) -> List[Tuple[str, str]]:
+    """Returns ``(text, intent)`` pairs from a listed vent set (intent<TAB>text)."""
     pairs = []
-    for line in HELDOUT_VENT.read_text(encoding="utf-8").splitlines():
+    for line in (HERE / VENT_SETS[name].file).read_text(encoding="utf-8").splitlines():
         if "\t" in line and not line.startswith("#"):
             intent, text = line.split("\t", 1)
             pairs.append((text.strip(), intent.strip()))
     return pairs
 
 
-SETS = {"clean": heldout_examples, "vent": vent_examples}
+def training_texts() -> Dict[str, str]:
+    """Every NLU training example, normalised (lower case, single spaces) → its file."""
+    texts = {}
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for text, _ in yml_examples(path):
+            texts[_normalised(text)] = path.name
+    return texts
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+def scored_sets() -> List[str]:
+    return ["clean", *VENT_SETS]
+
+
+def examples_of(name: str) -> List[Tuple[str, str]]:
+    return heldout_examples() if name == "clean" else vent_examples(name)
+
+
+def floors_of(name: str) -> Dict[str, float]:
+    if name == "clean":
+        return CLEAN_FLOORS
+    return {"accuracy": VENT_SETS[name].accuracy, "macro_f1": VENT_SETS[name].macro_f1}
 
 
 def test_heldout_file_covers_every_intent_it_names() -> None:
@@ -57,18 +103,39 @@ def test_heldout_file_covers_every_intent_it_names() -> None:
     assert len({intent for _, intent in examples}) >= 20
 
 
-def test_the_vent_style_set_is_long_and_covers_many_intents() -> None:
-    examples = vent_examples()
-    assert len(examples) >= 300
-    assert len({intent for _, intent in examples}) >= 25
-    assert sum(len(text.split()) for text, _ in examples) / len(examples) >= 12
+def test_every_vent_set_on_disk_is_scored_and_every_listed_one_exists() -> None:
+    on_disk = {path.name for path in HERE.glob(VENT_PATTERN)}
+    listed = {vent.file for vent in VENT_SETS.values()}
+    assert on_disk - listed == set(), "vent sets on disk that VENT_SETS does not score"
+    assert listed - on_disk == set(), "vent sets VENT_SETS names that are not on disk"
+
+
+def test_every_vent_set_is_long_and_covers_many_intents() -> None:
+    for name in VENT_SETS:
+        examples = vent_examples(name)
+        assert len(examples) >= 300, name
+        assert len({intent for _, intent in examples}) >= 25, name
+        assert sum(len(text.split()) for text, _ in examples) / len(examples) >= 12, name
+
+
+@pytest.mark.parametrize("name", scored_sets())
+def test_no_heldout_message_is_a_training_example(name: str) -> None:
+    trained = training_texts()
+    # A blind writer's "hey" or "thank you" is everyone's: only a vent set's messages of
+    # SHORT_WORDS words or more count; the team's own clean set may share none.
+    shortest = 1 if name == "clean" else SHORT_WORDS + 1
+    leaked = [_normalised(text) for text, _ in examples_of(name)
+              if _normalised(text) in trained and len(text.split()) >= shortest]
+    # Counts and file names only: a blind set's messages are not printed.
+    files = sorted({trained[text] for text in leaked})
+    assert not leaked, f"{len(leaked)} held-out {name} messages are training examples in {files}"
 
 
 @pytest.mark.model
 @pytest.mark.server
-@pytest.mark.parametrize("name", SETS)
+@pytest.mark.parametrize("name", scored_sets())
 def test_heldout_accuracy(rest: RestClient, capsys: pytest.CaptureFixture, name: str) -> None:
-    examples = SETS[name]()
+    examples = examples_of(name)
     predicted = [rest.parse(text)["intent"]["name"] for text, _ in examples]
     expected = [intent for _, intent in examples]
     report = classification_report(expected, predicted, zero_division=0, output_dict=True)
@@ -79,5 +146,5 @@ def test_heldout_accuracy(rest: RestClient, capsys: pytest.CaptureFixture, name:
               f"accuracy {report['accuracy']:.3f}, macro-F1 {macro_f1:.3f}")
         for intent in intents:
             print(f"  {intent:32s} F1 {report[intent]['f1-score']:.2f}")
-    assert report["accuracy"] >= MIN_SCORES[name]["accuracy"]
-    assert macro_f1 >= MIN_SCORES[name]["macro_f1"]
+    assert report["accuracy"] >= floors_of(name)["accuracy"]
+    assert macro_f1 >= floors_of(name)["macro_f1"]
