@@ -215,6 +215,8 @@ class Vocabulary:
         protected_words: Words never "repaired".
         backstop_words: Death or self-harm words the backstop looks at, with their category.
         backstop_intent: Words of intent the backstop needs in the sentence.
+        life_words: Backstop words that count only after a negation ("don't want to live").
+        life_negators: The words that turn a life word into a death wish.
         first_person: Words by which the writer speaks of themself.
         other_person: Words naming someone else.
         wildcard_stop: Words a wildcard (``_``) never stands for.
@@ -227,6 +229,8 @@ class Vocabulary:
     protected_words: FrozenSet[str]
     backstop_words: Dict[str, str]
     backstop_intent: FrozenSet[str]
+    life_words: FrozenSet[str]
+    life_negators: FrozenSet[str]
     first_person: FrozenSet[str]
     other_person: FrozenSet[str]
     wildcard_stop: Tuple[str, ...]
@@ -276,6 +280,8 @@ def load_vocabulary(directory: Path = RULES_DIR) -> Vocabulary:
             for word in words.split()
         },
         backstop_intent=frozenset(backstop["intent"].split()),
+        life_words=frozenset(backstop["life_words"].split()),
+        life_negators=frozenset(backstop["life_negators"].split()),
         first_person=frozenset(backstop["first_person"].split()),
         other_person=frozenset(backstop["other_person"].split()),
         wildcard_stop=tuple(data["wildcard_stop"].split()),

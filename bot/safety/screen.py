@@ -185,7 +185,11 @@ class CrisisScreen:
             return
         if any(doc[i].lower_ in vocab.other_person for i in range(speaker + 1, index)):  # type: ignore[index]
             return
-        if self._negated_before(doc, index, start):
+        if token.lower_ in vocab.life_words or token.lemma_ in vocab.life_words:
+            between = doc[speaker + 1 : index]  # type: ignore[index]
+            if not any(t.lower_ in vocab.life_negators for t in between):
+                return  # "i want to live a quiet life" is the opposite of a death wish
+        elif self._negated_before(doc, index, start):
             return
         if DEPENDENCY_RE.match(doc[index + 1 : end].text):  # type: ignore[index]
             return  # "i'll die without him" is attachment pain, as "can't live without him"

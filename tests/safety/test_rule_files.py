@@ -21,6 +21,8 @@ protected_words: situationship
 backstop:
   words: {suicide: die dying, self_harm: bleed}
   intent: want tonight
+  life_words: live
+  life_negators: not
   first_person: i me
   other_person: he she
 wildcard_stop: i it

@@ -135,3 +135,25 @@ def test_importing_the_safety_layer_loads_nothing() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to live a quiet life",
+        "you wanted to know where i live, its canada",
+        "i finally want to live for me",
+        "i want to keep living my best life without him",
+    ],
+)
+def test_wanting_to_live_is_not_a_death_wish(text: str) -> None:
+    # Life words count for the backstop only after a negation ("don't deserve to live").
+    assert not assess(text).is_crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i don't deserve to live", "i want to stop existing", "i'm done living like this tonight"],
+)
+def test_a_negated_life_word_is_still_a_death_wish(text: str) -> None:
+    assert assess(text).category == "suicide"
