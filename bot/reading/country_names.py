@@ -19,6 +19,20 @@ COUNTRY_NAMES: dict[str, str] = {
     "germany": "DE", "deutschland": "DE",
     "france": "FR",
     "india": "IN",
+    # Big cities people name instead of the country ("im based in london"). Cities that are
+    # also common first names (Sydney, Paris, Charlotte...) are left out: an ex called Sydney
+    # must not move the person's hotlines to Australia.
+    "london": "GB", "manchester": "GB", "birmingham": "GB", "glasgow": "GB", "edinburgh": "GB",
+    "cardiff": "GB", "belfast": "GB", "leeds": "GB", "liverpool": "GB",
+    "dublin": "IE", "cork": "IE", "galway": "IE",
+    "melbourne": "AU", "brisbane": "AU", "adelaide": "AU",
+    "auckland": "NZ", "wellington": "NZ", "christchurch": "NZ",
+    "toronto": "CA", "vancouver": "CA", "montreal": "CA", "ottawa": "CA", "calgary": "CA",
+    "berlin": "DE", "munich": "DE", "münchen": "DE", "hamburg": "DE", "cologne": "DE",
+    "lyon": "FR", "marseille": "FR",
+    "mumbai": "IN", "delhi": "IN", "bangalore": "IN", "bengaluru": "IN", "chennai": "IN",
+    "kolkata": "IN", "hyderabad": "IN", "pune": "IN",
+    "new york": "US", "los angeles": "US", "chicago": "US", "california": "US", "texas": "US",
 }
 
 # Countries without a local entry in the directory: the answer falls back to findahelpline.com.

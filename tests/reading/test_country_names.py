@@ -23,6 +23,9 @@ from bot.reading.country_names import find_country
         ("australia", "AU"),
         ("i'm in spain", "OTHER"),
         ("somewhere else", "OTHER"),
+        ("im based in london", "GB"),
+        ("just outside toronto", "CA"),
+        ("mumbai", "IN"),
     ],
 )
 def test_named_countries_map_to_directory_codes(text: str, code: str) -> None:
@@ -32,7 +35,8 @@ def test_named_countries_map_to_directory_codes(text: str, code: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["he left us on read", "let us talk", "i'm from indiana", "tell me about trauma bonds", ""],
+    ["he left us on read", "let us talk", "i'm from indiana", "tell me about trauma bonds", "",
+     "sydney texted me again", "paris hasn't replied"],
 )
 def test_ordinary_words_are_not_countries(text: str) -> None:
     assert find_country(text) is None
