@@ -39,8 +39,13 @@ CLEAN_FLOORS = {"accuracy": 0.85, "macro_f1": 0.85}
 # file that is missing fails, and a tests/nlu/heldout_vent*.tsv that is not listed fails, so a
 # set can neither drop out of `make test` nor sit on disk unscored. vent1 (issue 12) left this
 # list when it joined the training data after its first look; the next blind set takes its
-# place as e.g. ``"vent2": VentSet("heldout_vent2.tsv", accuracy=..., macro_f1=...)``.
-VENT_SETS: Dict[str, VentSet] = {}
+# place. vent2 (written 2026-12-05, 396 messages, 33 intents) scored 0.785 / 0.841 at its
+# first look; 26 of its messages turned out to be training examples word for word ("are you
+# a bot") and left the file (370 stay). The floors sit a little below the first look, so a
+# regression fails and noise does not.
+VENT_SETS: Dict[str, VentSet] = {
+    "vent2": VentSet("heldout_vent2.tsv", accuracy=0.74, macro_f1=0.80),
+}
 
 
 def yml_examples(path: Path) -> List[Tuple[str, str]]:
