@@ -114,22 +114,18 @@ def test_button_payloads_are_left_to_rasa() -> None:
     assert parsed["intent"]["name"] == "deny"
 
 
-def test_risk_across_turns_becomes_a_crisis() -> None:
+@pytest.mark.parametrize(
+    ("alone", "alone_intent"),
+    [(RISKY, None), (UNCLEAR, "crisis_check")],
+    ids=["some risk alone", "the question alone"],
+)
+def test_risk_across_turns_becomes_a_crisis(alone: Any, alone_intent: Any) -> None:
     first, second = "what's the point of anything", "how long does it take to bleed out"
-    model = StubModel({first: RISKY, second: RISKY}, joined=CRISIS)
+    model = StubModel({first: RISKY, second: alone}, joined=CRISIS)
     tracker = _tracker(_user(first), ActionExecuted("utter_default"),
                        ActionExecuted("action_listen"))
-    parsed = _parse(_detector(model), second, tracker)
-    assert parsed["intent"]["name"] == "crisis"
-    assert parsed["crisis"]["evidence"][-1] == "context: 1 earlier message(s)"
-
-
-def test_a_message_that_alone_gets_the_question_is_a_crisis_with_its_context() -> None:
-    first, second = "what's the point of anything", "how long does it take to bleed out"
-    model = StubModel({first: RISKY, second: UNCLEAR}, joined=CRISIS)
-    tracker = _tracker(_user(first), ActionExecuted("utter_default"),
-                       ActionExecuted("action_listen"))
-    assert _parse(_detector(model), second)["intent"]["name"] == "crisis_check"
+    if alone_intent:
+        assert _parse(_detector(model), second)["intent"]["name"] == alone_intent
     parsed = _parse(_detector(model), second, tracker)
     assert parsed["intent"]["name"] == "crisis"
     assert parsed["crisis"]["evidence"][-1] == "context: 1 earlier message(s)"
