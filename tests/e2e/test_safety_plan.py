@@ -157,7 +157,13 @@ def test_the_plan_is_exported_and_deleted_with_everything_else(
 def test_delete_my_plan(client: servers.RestClient) -> None:
     sender = new_sender()
     client.send(sender, "add Priya to my people")
-    assert CONTENT.text("deleted") in client.texts(sender, "delete my safety plan")
+    # Confirmed first: "no" keeps it, "yes" deletes it.
+    client.send(sender, "delete my safety plan")
+    assert "utter_confirm_delete_safety_plan" in ran(client, sender)
+    client.send(sender, "no")
+    assert "Priya" in client.texts(sender, "show my plan")
+    client.send(sender, "delete my safety plan")
+    assert CONTENT.text("deleted") in client.texts(sender, "yes")
     assert CONTENT.text("show_none") in client.texts(sender, "show my plan")
     # Without a plan, SOS is today's hotline answer again.
     assert "Priya" not in client.texts(sender, "sos")
