@@ -62,9 +62,7 @@ def read(sender_id: str, stored: Iterable[Optional[str]]) -> List[Optional[str]]
         text = known.get(value) if value is not None else None
         if text is None:
             text = crypto.decrypt(value)
-            if value is not None and text is not None:
-                fresh[value] = text
-        else:
+        if value is not None and text is not None:
             fresh[value] = text
         texts.append(text)
     if len(fresh) <= limit:
