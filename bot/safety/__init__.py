@@ -90,7 +90,7 @@ def assess(
     result = combine(rules, scores, normalised, thresholds)
     if result.is_crisis or not context:
         return result
-    own = scores if scores is not None else _score(classifier, text)
+    own = scores if scores is not None else _score(classifier, text, read_rules)
     if own is None or own.risk < thresholds.context_floor:
         return result
     joined = " ... ".join([*context, text])
